@@ -1,0 +1,58 @@
+/**
+ * `mzhub demo`: loads the demo province once (units and accounts) and returns the demo
+ * accounts to print. Running it again changes nothing.
+ */
+import { withTransaction } from '../db/transaction.ts';
+import { makeCreditCode } from '../lib/ids/credit-code.ts';
+import { DEMO_PASSWORD, demoAccounts, demoUnits } from './demo-data.ts';
+import type { Runtime } from './runtime.ts';
+
+export async function loadDemoData(rt: Runtime): Promise<{
+  created: boolean;
+  accounts: { username: string; password: string; role: string; unit: string }[];
+}> {
+  const { org, iam } = rt.services;
+  const units = demoUnits();
+  const unitIds = new Map<string, string>();
+  const existing = await rt.ctx.db.selectFrom('users').select('id').where('username', '=', demoAccounts[0]!.username).executeTakeFirst();
+  const created = existing === undefined;
+  if (created) {
+    await withTransaction(rt.ctx.db, async (tx) => {
+      let serial = 1;
+      for (const unit of units) {
+        // 1 = 机构编制 (registration authority); 1 = 机关, 2 = 事业单位.
+        const creditCode = makeCreditCode('1', unit.type === 'agency' ? '1' : '2', unit.divisionCode, serial++);
+        const row = await org.createUnit(
+          {
+            name: unit.name,
+            creditCode,
+            divisionCode: unit.divisionCode,
+            parentUnitId: unit.parent ? (unitIds.get(unit.parent) ?? null) : null,
+            type: unit.type,
+          },
+          tx,
+        );
+        unitIds.set(unit.key, row.id);
+      }
+      for (const account of demoAccounts) {
+        await iam.createUser(tx, {
+          username: account.username,
+          displayName: account.displayName,
+          unitId: unitIds.get(account.unit)!,
+          password: DEMO_PASSWORD,
+          roles: account.roles,
+          mustChangePassword: false,
+        });
+      }
+    });
+  }
+  return {
+    created,
+    accounts: demoAccounts.map((a) => ({
+      username: a.username,
+      password: DEMO_PASSWORD,
+      role: a.roleName,
+      unit: units.find((u) => u.key === a.unit)?.name ?? '',
+    })),
+  };
+}

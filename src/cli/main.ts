@@ -1,0 +1,132 @@
+/**
+ * The `mzhub` command line: serve, migrate, demo, divisions import, secrets seal.
+ * Every command reads the same configuration as the server (environment + MZHUB_CONFIG).
+ */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { ConfigError, redactUrl } from '../server/config.ts';
+import { buildApp } from '../server/app.ts';
+import { platformVersion } from '../server/version.ts';
+import { loadDemoData } from './demo.ts';
+import { assertSchemaCurrent, openRuntime, prepareDatabase } from './runtime.ts';
+
+const program = new Command()
+  .name('mzhub')
+  .description('mzhub 民政数据资源共享平台')
+  .version(platformVersion, '-v, --version', '显示版本号')
+  .helpOption('-h, --help', '显示帮助')
+  .addHelpCommand('help [命令]', '显示某个命令的帮助')
+  .showHelpAfterError('（用 --help 查看用法）');
+
+program
+  .command('serve')
+  .description('启动平台（API 与 Web 控制台）')
+  .option('--migrate', '启动前先执行数据库迁移')
+  .action(async (opts: { migrate?: boolean }) => {
+    const rt = openRuntime();
+    if (opts.migrate) await prepareDatabase(rt);
+    await assertSchemaCurrent(rt);
+    const app = await buildApp(rt.ctx);
+    let closing = false;
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      app.log.info({ signal }, '正在停止服务');
+      // Stop taking requests, let running ones finish, then close the database.
+      await app.close();
+      await rt.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    await app.listen({ host: rt.config.host, port: rt.config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : rt.config.port;
+    app.log.info(
+      { engine: rt.handle.engine, database: redactUrl(rt.config.databaseUrl) },
+      `平台已启动：http://${rt.config.host}:${port}/`,
+    );
+  });
+
+program
+  .command('migrate')
+  .description('创建或升级数据库结构（SQLite 或 PostgreSQL），并在新库中载入行政区划代码表')
+  .action(async () => {
+    const rt = openRuntime();
+    try {
+      const { version, loadedDivisions } = await prepareDatabase(rt);
+      console.log(`数据库（${rt.handle.engine}）结构版本：${version}${loadedDivisions ? '；已载入内置行政区划代码表' : ''}`);
+    } finally {
+      await rt.close();
+    }
+  });
+
+program
+  .command('demo')
+  .description('载入演示数据（演示省份、单位与账号）并打印演示账号')
+  .action(async () => {
+    const rt = openRuntime();
+    try {
+      await prepareDatabase(rt);
+      const result = await loadDemoData(rt);
+      console.log(result.created ? '演示数据已载入。' : '演示数据已存在，未重复载入。');
+      console.log('演示账号（仅供演示环境使用）：');
+      for (const a of result.accounts) {
+        console.log(`  ${a.username.padEnd(14)} 密码 ${a.password}   ${a.role}（${a.unit}）`);
+      }
+    } finally {
+      await rt.close();
+    }
+  });
+
+const divisions = program.command('divisions').description('行政区划代码表');
+divisions
+  .command('import')
+  .description('导入新发布的行政区划代码表（“代码,名称”每行一条的 CSV/TSV，或 JSON 数组）；整表校验，出错则不导入')
+  .argument('<file>', '代码表文件')
+  .option('--format <format>', 'csv | tsv | json | auto', 'auto')
+  .option('--source <name>', '来源说明', '')
+  .action(async (file: string, opts: { format: 'csv' | 'tsv' | 'json' | 'auto'; source: string }) => {
+    const rt = openRuntime();
+    try {
+      await assertSchemaCurrent(rt);
+      const content = readFileSync(file, 'utf8');
+      const result = await rt.services.org.importDivisions(
+        { content, format: opts.format, sourceName: opts.source || file },
+        null,
+      );
+      console.log(
+        `已导入：共 ${result.rowCount} 条；新增 ${result.added}，更名 ${result.renamed}，撤销 ${result.retired}，恢复 ${result.restored}`,
+      );
+      if (result.unitsOnRetiredCodes.length > 0) {
+        console.log('以下单位仍挂在已撤销的区划代码上，请人工调整（系统不会自动改挂）：');
+        for (const u of result.unitsOnRetiredCodes) console.log(`  ${u.divisionCode} ${u.divisionName}  ${u.unitName}`);
+      }
+    } finally {
+      await rt.close();
+    }
+  });
+
+const secrets = program.command('secrets').description('密钥与口令的加密保存');
+secrets
+  .command('seal')
+  .description('用主密钥加密一个口令（从标准输入读取），输出可写入配置文件的密文 enc:v1:…')
+  .action(async () => {
+    const rt = openRuntime();
+    try {
+      const input = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+      if (!input) throw new Error('标准输入为空：请用管道传入要加密的口令');
+      console.log(rt.config.masterKey.seal(input));
+    } finally {
+      await rt.close();
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) console.error(error.message);
+  else if (error instanceof Error && 'kind' in error) console.error(`错误：${error.message}`);
+  else console.error(`错误：${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

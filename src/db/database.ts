@@ -1,0 +1,73 @@
+/**
+ * Opens the database named by the configuration: an SQLite file (WAL, foreign keys on,
+ * synchronous=FULL) or a PostgreSQL pool. Everything above this file sees one typed
+ * `Kysely<Database>` and never the driver.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Engine } from './engine.ts';
+import { latestSchemaVersion, migrationProvider } from './migrations/index.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+/** Which engine a database URL names: `postgres://…` / `postgresql://…`, else an SQLite path. */
+export function engineOf(databaseUrl: string): Engine {
+  return /^postgres(ql)?:\/\//.test(databaseUrl) ? 'postgres' : 'sqlite';
+}
+
+/** `sqlite:./data/mzhub.sqlite`, `file:…` or a bare path → the file path (`:memory:` kept). */
+export function sqlitePath(databaseUrl: string): string {
+  return databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '');
+}
+
+export function openDatabase(databaseUrl: string, options: { poolSize?: number } = {}): DatabaseHandle {
+  const engine = engineOf(databaseUrl);
+  if (engine === 'postgres') {
+    // Counts and sums come back from pg as strings for bigint; parse the common int8 type.
+    pg.types.setTypeParser(20, (v) => Number(v));
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine, close: () => db.destroy() };
+  }
+  const path = sqlitePath(databaseUrl);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SqliteDatabase(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine, close: () => db.destroy() };
+}
+
+/** Applies every pending migration; returns the schema version now in force. */
+export async function migrateToLatest(handle: DatabaseHandle): Promise<number> {
+  const migrator = new Migrator({ db: handle.db, provider: migrationProvider(handle.engine) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`数据库迁移失败${failed ? `（${failed.migrationName}）` : ''}：${String(error)}`, {
+      cause: error,
+    });
+  }
+  return schemaVersion(handle);
+}
+
+/** Number of applied migrations (0 on an empty database). */
+export async function schemaVersion(handle: DatabaseHandle): Promise<number> {
+  const migrator = new Migrator({ db: handle.db, provider: migrationProvider(handle.engine) });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt !== undefined).length;
+}
+
+export { latestSchemaVersion };

@@ -1,0 +1,2 @@
+/** The two storage engines mzhub runs on. */
+export type Engine = 'sqlite' | 'postgres';

@@ -1,0 +1,27 @@
+/**
+ * Versioned schema migrations, run in name order on both engines. Each migration is written
+ * once with Kysely's schema builder; the few places where the engines differ take the engine
+ * as a parameter. The schema version reported by /api/health is the number applied.
+ */
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { Engine } from '../engine.ts';
+import { foundation } from './0001_foundation.ts';
+
+export type EngineMigration = (engine: Engine) => Migration;
+
+const all: Record<string, EngineMigration> = {
+  '0001_foundation': foundation,
+};
+
+export const latestSchemaVersion = Object.keys(all).length;
+
+export function migrationProvider(engine: Engine): MigrationProvider {
+  return {
+    getMigrations: async () =>
+      Object.fromEntries(Object.entries(all).map(([name, make]) => [name, make(engine)])),
+  };
+}
+
+/** `Kysely<any>` is the schema builder's view of a database whose tables do not exist yet. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyDb = Kysely<any>;

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { latestSchemaVersion } from '../db/database.ts';
+import { createTestPlatform, TEST_PASSWORD, type TestPlatform } from '../../tests/helpers/platform.ts';
+import { testEngines } from '../../tests/helpers/engines.ts';
+
+for (const engine of testEngines()) {
+  describe(`platform server (${engine})`, () => {
+    let t: TestPlatform;
+    before(async () => {
+      t = await createTestPlatform(engine);
+    });
+    after(() => t.close());
+
+    test('health reports the storage engine and schema version', async () => {
+      const res = await t.http('GET', '/api/health');
+      assert.equal(res.status, 200);
+      assert.equal(res.body.status, 'ok');
+      assert.equal(res.body.engine, engine);
+      assert.equal(res.body.schemaVersion, latestSchemaVersion);
+      assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    });
+
+    test('the OpenAPI 3 document describes the API and the docs page renders it', async () => {
+      const doc = await t.http('GET', '/api/openapi.json');
+      assert.equal(doc.status, 200);
+      assert.match(doc.body.openapi, /^3\./);
+      assert.ok(doc.body.paths['/api/v1/units'].post.requestBody);
+      assert.ok(doc.body.paths['/api/health'].get);
+      const page = await t.http('GET', '/api/docs/');
+      assert.equal(page.status, 200);
+      assert.match(String(page.body), /swagger/i);
+    });
+
+    test('errors are RFC 9457 problem+json with a stable code, Chinese text and the request id', async () => {
+      const res = await t.http('GET', '/api/v1/nothing-here', { headers: { 'x-request-id': 'trace-12345678' } });
+      assert.equal(res.status, 404);
+      assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      assert.equal(res.body.code, 'route.not_found');
+      assert.equal(res.body.title, '未找到');
+      assert.equal(res.body.requestId, 'trace-12345678');
+      assert.equal(res.body.type, 'urn:mzhub:problem:route.not_found');
+
+      const malformed = await fetch(`${t.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"username": ',
+      });
+      const body = (await malformed.json()) as { code: string; detail: string };
+      assert.equal(malformed.status, 400);
+      assert.equal(body.code, 'request.malformed_json');
+
+      const invalid = await t.http('POST', '/api/v1/auth/login', { body: { username: '' } });
+      assert.equal(invalid.status, 400);
+      assert.equal(invalid.body.code, 'request.invalid');
+      assert.deepEqual(invalid.body.errors.map((e: { path: string }) => e.path).sort(), ['password', 'username']);
+    });
+
+    test('login opens a database-held session; logout ends it; wrong passwords and unknown names look alike', async () => {
+      const user = await t.userWith(['platform_manager']);
+      const me = await t.http('GET', '/api/v1/auth/me', { as: user });
+      assert.equal(me.status, 200);
+      assert.deepEqual(me.body.user.permissions, ['calendar.manage', 'org.manage']);
+
+      const rows = await t.ctx.db.selectFrom('sessions').select(['id']).where('user_id', '=', user.userId).execute();
+      assert.equal(rows.length, 1);
+      // Only a hash of the token is stored.
+      const token = user.cookie.split('=')[1] ?? '';
+      assert.notEqual(rows[0]?.id, token);
+
+      const wrong = await t.http('POST', '/api/v1/auth/login', { body: { username: user.username, password: 'Wrong#2026pass' } });
+      const unknown = await t.http('POST', '/api/v1/auth/login', { body: { username: 'nobody-here', password: TEST_PASSWORD } });
+      assert.equal(wrong.status, 401);
+      assert.equal(unknown.status, 401);
+      assert.equal(wrong.body.code, 'auth.invalid_credentials');
+      assert.equal(wrong.body.detail, unknown.body.detail);
+
+      const out = await t.http('POST', '/api/v1/auth/logout', { as: user });
+      assert.equal(out.status, 204);
+      const after = await t.http('GET', '/api/v1/auth/me', { as: user });
+      assert.equal(after.status, 401);
+    });
+
+    test('sessions end after the idle limit', async () => {
+      const user = await t.userWith([]);
+      t.clock.advance(31 * 60_000);
+      const res = await t.http('GET', '/api/v1/auth/me', { as: user });
+      assert.equal(res.status, 401);
+      assert.equal(res.body.code, 'auth.required');
+      t.clock.set(new Date());
+    });
+  });
+}

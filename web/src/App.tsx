@@ -1,0 +1,104 @@
+import { Button, Result, Spin } from 'antd';
+import { Suspense, type ReactNode } from 'react';
+import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation, useRouteError } from 'react-router';
+import { AuthProvider, loginPathFor, useAuth } from './auth/AuthContext';
+import MainLayout from './layout/MainLayout';
+import LoginPage from './pages/LoginPage';
+import { pageRoutes } from './routes';
+import { ForbiddenPage, NotFoundPage } from './pages/ResultPages';
+
+export function PageLoading() {
+  return (
+    <div className="page-loading" data-testid="page-loading">
+      <Spin size="large" />
+    </div>
+  );
+}
+
+function Root() {
+  return (
+    <AuthProvider>
+      <Outlet />
+    </AuthProvider>
+  );
+}
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { status, loadError, reload } = useAuth();
+  const location = useLocation();
+  if (status === 'loading') return <PageLoading />;
+  if (status === 'error') {
+    return (
+      <Result
+        status="warning"
+        title="无法连接平台服务"
+        subTitle={loadError?.userMessage ?? '请检查网络后重试'}
+        extra={
+          <Button type="primary" onClick={reload}>
+            重试
+          </Button>
+        }
+      />
+    );
+  }
+  if (status === 'anonymous') return <Navigate to={loginPathFor(location.pathname + location.search)} replace />;
+  return <>{children}</>;
+}
+
+function Guard({ permission, children }: { permission: string | undefined; children: ReactNode }) {
+  const { can } = useAuth();
+  if (permission && !can(permission)) return <ForbiddenPage />;
+  return <>{children}</>;
+}
+
+function RouteError() {
+  const error = useRouteError();
+  console.error(error);
+  return (
+    <Result
+      status="error"
+      title="页面出错了"
+      subTitle="页面加载失败，可能是平台已更新。请刷新页面后重试。"
+      extra={
+        <Button type="primary" onClick={() => window.location.reload()}>
+          刷新页面
+        </Button>
+      }
+    />
+  );
+}
+
+const router = createBrowserRouter([
+  {
+    element: <Root />,
+    errorElement: <RouteError />,
+    children: [
+      { path: '/login', element: <LoginPage /> },
+      {
+        element: (
+          <RequireAuth>
+            <MainLayout />
+          </RequireAuth>
+        ),
+        errorElement: <RouteError />,
+        children: [
+          ...pageRoutes.map((r) => ({
+            path: r.path,
+            element: (
+              <Guard permission={r.permission}>
+                <Suspense fallback={<PageLoading />}>
+                  <r.page />
+                </Suspense>
+              </Guard>
+            ),
+          })),
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
+
+export default function App() {
+  return <RouterProvider router={router} />;
+}

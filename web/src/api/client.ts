@@ -1,0 +1,213 @@
+// A small fetch wrapper for the mzhub API: JSON in and out, the session cookie on the same
+// origin, the CSRF token on every state-changing request, and RFC 9457 problem+json errors
+// turned into ApiError (whose Chinese `detail` is what the user sees).
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  errors?: FieldError[];
+  requestId?: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly type: string;
+  readonly errors: FieldError[];
+  readonly requestId: string | undefined;
+
+  constructor(status: number, problem: Problem) {
+    const title = problem.title ?? defaultTitle(status);
+    const detail = problem.detail ?? title;
+    super(detail);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = problem.code ?? (status === 0 ? 'network.unreachable' : `http.${status}`);
+    this.title = title;
+    this.detail = detail;
+    this.type = problem.type ?? 'about:blank';
+    this.errors = Array.isArray(problem.errors) ? problem.errors : [];
+    this.requestId = problem.requestId;
+  }
+
+  /** The text to show the user: the server's Chinese detail, else its title. */
+  get userMessage(): string {
+    return this.detail || this.title;
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}
+
+/** The message to show for any error thrown by an API call or by code around it. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.userMessage;
+  if (e instanceof Error && e.message) return e.message;
+  return '操作失败，请稍后重试';
+}
+
+function defaultTitle(status: number): string {
+  if (status === 0) return '无法连接服务器，请检查网络后重试';
+  if (status === 400) return '请求内容有误';
+  if (status === 401) return '需要登录';
+  if (status === 403) return '没有权限';
+  if (status === 404) return '未找到';
+  if (status === 409) return '与现有数据冲突';
+  if (status === 413) return '内容过大';
+  if (status === 429) return '请求过于频繁，请稍后再试';
+  if (status >= 500) return '服务器暂时无法处理请求，请稍后重试';
+  return `请求失败（${status}）`;
+}
+
+// ---- session state shared with the auth provider -------------------------------------
+
+let csrfToken: string | null = null;
+let onUnauthorized: ((e: ApiError) => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when a request answers 401 `auth.required` (the session ended or never existed). */
+export function setUnauthorizedHandler(handler: ((e: ApiError) => void) | null): void {
+  onUnauthorized = handler;
+}
+
+// ---- requests -------------------------------------------------------------------------
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Set false where a 401 is an expected answer (login, the first /me). */
+  redirectOnUnauthorized?: boolean;
+}
+
+export function buildUrl(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined || v === null || v === '') continue;
+    params.set(k, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, opts.query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: opts.body === undefined ? null : JSON.stringify(opts.body),
+      signal: opts.signal ?? null,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, {});
+  }
+
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+
+  if (!res.ok) {
+    const problem: Problem = isObject(data) ? (data as Problem) : {};
+    const err = new ApiError(res.status, problem);
+    if (res.status === 401 && err.code === 'auth.required' && opts.redirectOnUnauthorized !== false) {
+      onUnauthorized?.(err);
+    }
+    throw err;
+  }
+  return data as T;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, opts: Omit<RequestOptions, 'query' | 'body'> = {}) =>
+    request<T>('GET', path, { ...opts, query }),
+  post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('POST', path, { ...opts, body }),
+  put: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('PUT', path, { ...opts, body }),
+  patch: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('PATCH', path, { ...opts, body }),
+  delete: <T>(path: string, opts: Omit<RequestOptions, 'body'> = {}) => request<T>('DELETE', path, opts),
+};
+
+// ---- form helpers -----------------------------------------------------------------------
+
+/**
+ * The field name an error path refers to: `creditCode`, `/creditCode`, `body.creditCode`,
+ * `body/creditCode` all name the form field `creditCode`; nested paths give an array name.
+ */
+export function fieldNameOf(path: string): (string | number)[] {
+  const parts = path
+    .replace(/^#?\/?/, '')
+    .split(/[./]/)
+    .filter((p) => p !== '');
+  if (parts[0] === 'body') parts.shift();
+  return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+/** The part of an antd FormInstance used here. */
+interface FieldSetter<F extends string> {
+  setFields(fields: { name: F; errors: string[] }[]): void;
+}
+
+/**
+ * Shows an API error on a form: field errors under the fields the form has, the rest (or the
+ * detail, when no field matched) through `notify`. Returns true when at least one field matched.
+ */
+export function applyFormErrors<F extends string>(
+  form: FieldSetter<NoInfer<F>>,
+  e: unknown,
+  fieldNames: readonly F[],
+  notify: (text: string) => void,
+): boolean {
+  if (!(e instanceof ApiError) || e.errors.length === 0) {
+    notify(errorMessage(e));
+    return false;
+  }
+  const byField = new Map<F, string[]>();
+  const unmatched: string[] = [];
+  for (const fe of e.errors) {
+    const top = fieldNameOf(fe.path)[0];
+    const field = fieldNames.find((f) => f === top);
+    if (field !== undefined) byField.set(field, [...(byField.get(field) ?? []), fe.message]);
+    else unmatched.push(fe.message);
+  }
+  if (byField.size > 0) form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
+  if (byField.size === 0) notify(e.userMessage);
+  else if (unmatched.length > 0) notify(unmatched.join('；'));
+  return byField.size > 0;
+}

@@ -1,0 +1,161 @@
+import { CalendarOutlined, ClusterOutlined, GlobalOutlined } from '@ant-design/icons';
+import { Badge, Card, Col, Descriptions, Row, Skeleton, Statistic, Typography } from 'antd';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { errorMessage } from '../api/client';
+import { divisionApi, healthApi, unitApi } from '../api/endpoints';
+import type { DivisionStats, Health } from '../api/types';
+import { useUser } from '../auth/AuthContext';
+import PageHeader from '../components/PageHeader';
+import { engineLabels, formatLongDate, shanghaiDate } from '../utils/format';
+
+type Loaded<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; message: string };
+
+/** How many units the caller can see. The list API has no total, so page through it (capped). */
+async function countUnits(): Promise<{ count: number; more: boolean }> {
+  const limit = 100;
+  const maxPages = 20;
+  let cursor: string | null = null;
+  let count = 0;
+  for (let i = 0; i < maxPages; i++) {
+    const page = await unitApi.list({ limit, cursor });
+    if (typeof page.total === 'number') return { count: page.total, more: false };
+    count += page.items.length;
+    cursor = page.nextCursor;
+    if (!cursor) return { count, more: false };
+  }
+  return { count, more: true };
+}
+
+function useLoad<T>(load: () => Promise<T>): Loaded<T> {
+  const [v, setV] = useState<Loaded<T>>({ state: 'loading' });
+  useEffect(() => {
+    let cancelled = false;
+    load().then(
+      (value) => !cancelled && setV({ state: 'ok', value }),
+      (e: unknown) => !cancelled && setV({ state: 'error', message: errorMessage(e) }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  return v;
+}
+
+function StatValue<T>({ data, render }: { data: Loaded<T>; render: (v: T) => ReactNode }) {
+  if (data.state === 'loading') return <Skeleton.Input active size="small" />;
+  if (data.state === 'error') return <Typography.Text type="danger">{data.message}</Typography.Text>;
+  return <>{render(data.value)}</>;
+}
+
+export default function DashboardPage() {
+  const user = useUser();
+  const units = useLoad(countUnits);
+  const divisions = useLoad<DivisionStats>(divisionApi.stats);
+  const health = useLoad<Health>(healthApi.get);
+
+  return (
+    <div data-testid="dashboard-page">
+      <PageHeader
+        title="工作台"
+        subtitle={`您好，${user.displayName}（${user.unitName}）。今天是 ${formatLongDate(shanghaiDate())}。`}
+      />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} md={8}>
+          <Card variant="borderless" data-testid="stat-units">
+            <StatValue
+              data={units}
+              render={(v) => (
+                <Statistic
+                  title="单位数量"
+                  value={v.count}
+                  suffix={v.more ? '+ 个' : '个'}
+                  prefix={<ClusterOutlined style={{ color: '#1d4ed8' }} />}
+                />
+              )}
+            />
+            <div style={{ marginTop: 8 }}>
+              <Link to="/org/units">前往单位管理 →</Link>
+            </div>
+          </Card>
+        </Col>
+        <Col xs={24} md={8}>
+          <Card variant="borderless" data-testid="stat-divisions">
+            <StatValue
+              data={divisions}
+              render={(v) => (
+                <>
+                  <Statistic
+                    title="行政区划数量"
+                    value={v.active}
+                    suffix="个"
+                    prefix={<GlobalOutlined style={{ color: '#1d4ed8' }} />}
+                  />
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    共收录 {v.total} 个代码，其中已撤销 {v.retired} 个
+                  </Typography.Text>
+                </>
+              )}
+            />
+            <div style={{ marginTop: 8 }}>
+              <Link to="/org/divisions">查看行政区划 →</Link>
+            </div>
+          </Card>
+        </Col>
+        <Col xs={24} md={8}>
+          <Card variant="borderless" data-testid="stat-health" title="平台运行状态" size="small">
+            <StatValue
+              data={health}
+              render={(h) => (
+                <Descriptions
+                  column={1}
+                  size="small"
+                  items={[
+                    {
+                      key: 'status',
+                      label: '服务状态',
+                      children: (
+                        <Badge
+                          status={h.status === 'ok' ? 'success' : 'error'}
+                          text={<span data-testid="health-status">{h.status === 'ok' ? '运行正常' : h.status}</span>}
+                        />
+                      ),
+                    },
+                    {
+                      key: 'engine',
+                      label: '数据库引擎',
+                      children: <span data-testid="health-engine">{engineLabels[h.engine] ?? h.engine}</span>,
+                    },
+                    {
+                      key: 'schema',
+                      label: '数据库结构版本',
+                      children: <span data-testid="health-schema">{h.schemaVersion}</span>,
+                    },
+                    { key: 'version', label: '平台版本', children: h.version },
+                  ]}
+                />
+              )}
+            />
+          </Card>
+        </Col>
+      </Row>
+      <Card variant="borderless" title="常用功能" style={{ marginTop: 16 }}>
+        <Row gutter={[16, 16]}>
+          {[
+            { to: '/org/units', icon: <ClusterOutlined />, title: '单位管理', desc: '维护本级及下级单位信息' },
+            { to: '/org/divisions', icon: <GlobalOutlined />, title: '行政区划', desc: '查看 GB/T 2260 区划代码及变更' },
+            { to: '/calendar', icon: <CalendarOutlined />, title: '工作日历', desc: '法定节假日、调休及办理期限' },
+          ].map((x) => (
+            <Col xs={24} sm={8} key={x.to}>
+              <Link to={x.to}>
+                <Card size="small" hoverable>
+                  <Card.Meta avatar={<span style={{ fontSize: 22, color: '#1d4ed8' }}>{x.icon}</span>} title={x.title} description={x.desc} />
+                </Card>
+              </Link>
+            </Col>
+          ))}
+        </Row>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,260 @@
+import { EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Input, Select, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../../api/client';
+import { unitApi, type UnitQuery } from '../../api/endpoints';
+import type { Unit, UnitType } from '../../api/types';
+import { useAuth } from '../../auth/AuthContext';
+import DivisionCascader from '../../components/DivisionCascader';
+import PageHeader from '../../components/PageHeader';
+import { formatDateTime, unitTypeColors, unitTypeLabels } from '../../utils/format';
+import UnitFormModal, { unitTypeOptions } from './UnitFormModal';
+
+const PAGE_SIZE = 20;
+
+interface Filters {
+  q: string;
+  divisionCode?: string;
+  type?: UnitType;
+}
+
+export default function UnitsPage() {
+  const { can } = useAuth();
+  const canManage = can('org.manage');
+  const [qInput, setQInput] = useState('');
+  const [filters, setFilters] = useState<Filters>({ q: '' });
+  const [items, setItems] = useState<Unit[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [justCreated, setJustCreated] = useState<string | null>(null);
+  const [modal, setModal] = useState<{ open: boolean; unit: Unit | null; key: number } | null>(null);
+  const controller = useRef<AbortController | null>(null);
+
+  const fetchPage = useCallback(
+    async (cursor: string | null, pinned?: Unit) => {
+      controller.current?.abort();
+      const ac = new AbortController();
+      controller.current = ac;
+      const query: UnitQuery = {
+        q: filters.q || undefined,
+        divisionCode: filters.divisionCode,
+        type: filters.type,
+        cursor,
+        limit: PAGE_SIZE,
+      };
+      if (cursor) setLoadingMore(true);
+      else setLoading(true);
+      try {
+        const page = await unitApi.list(query, ac.signal);
+        if (ac.signal.aborted) return;
+        setError(null);
+        setNextCursor(page.nextCursor);
+        setItems((prev) => {
+          const list = cursor ? [...prev, ...page.items.filter((u) => !prev.some((p) => p.id === u.id))] : page.items;
+          // A unit just created stays visible at the top even if it sorts onto a later page.
+          if (pinned && !list.some((u) => u.id === pinned.id)) return [pinned, ...list];
+          return list;
+        });
+      } catch (e) {
+        if (ac.signal.aborted) return;
+        setError(errorMessage(e));
+      } finally {
+        if (controller.current === ac) {
+          setLoading(false);
+          setLoadingMore(false);
+        }
+      }
+    },
+    [filters],
+  );
+
+  useEffect(() => {
+    void fetchPage(null);
+    return () => controller.current?.abort();
+  }, [fetchPage]);
+
+  const onSaved = (unit: Unit, created: boolean) => {
+    setModal((m) => (m ? { ...m, open: false } : m));
+    if (created) {
+      setJustCreated(unit.id);
+      void fetchPage(null, unit);
+    } else {
+      setItems((list) => list.map((u) => (u.id === unit.id ? unit : u)));
+    }
+  };
+
+  const columns: TableColumnsType<Unit> = [
+    {
+      title: '单位名称',
+      dataIndex: 'name',
+      render: (name: string, u) => (
+        <Space size={6}>
+          <span data-testid="unit-cell-name">{name}</span>
+          {u.id === justCreated && <Tag color="green">新建</Tag>}
+        </Space>
+      ),
+    },
+    {
+      title: '统一社会信用代码',
+      dataIndex: 'creditCode',
+      width: 200,
+      render: (v: string | null) =>
+        v ? <Typography.Text style={{ fontFamily: 'ui-monospace, Menlo, Consolas, monospace' }}>{v}</Typography.Text> : <Typography.Text type="secondary">—</Typography.Text>,
+    },
+    {
+      title: '所属行政区划',
+      dataIndex: 'divisionName',
+      width: 180,
+      render: (name: string, u) => (
+        <Tooltip title={`区划代码 ${u.divisionCode}`}>
+          <span>{name || u.divisionCode}</span>
+        </Tooltip>
+      ),
+    },
+    {
+      title: '上级单位',
+      dataIndex: 'parentUnitName',
+      width: 200,
+      render: (v: string | null) => v ?? <Typography.Text type="secondary">—</Typography.Text>,
+    },
+    {
+      title: '单位类型',
+      dataIndex: 'type',
+      width: 110,
+      render: (t: UnitType) => <Tag color={unitTypeColors[t]}>{unitTypeLabels[t] ?? t}</Tag>,
+    },
+    {
+      title: '状态',
+      dataIndex: 'status',
+      width: 80,
+      render: (s: Unit['status']) => (s === 'active' ? <Tag color="success">启用</Tag> : <Tag>停用</Tag>),
+    },
+    {
+      title: '更新时间',
+      dataIndex: 'updatedAt',
+      width: 170,
+      render: (v: string) => formatDateTime(v),
+    },
+    ...(canManage
+      ? [
+          {
+            title: '操作',
+            key: 'actions',
+            width: 90,
+            fixed: 'right' as const,
+            render: (_: unknown, u: Unit) => (
+              <Button
+                type="link"
+                size="small"
+                icon={<EditOutlined />}
+                onClick={() => setModal({ open: true, unit: u, key: Date.now() })}
+                data-testid={`unit-edit-${u.id}`}
+              >
+                编辑
+              </Button>
+            ),
+          },
+        ]
+      : []),
+  ];
+
+  return (
+    <div data-testid="units-page">
+      <PageHeader
+        title="单位管理"
+        subtitle="本级及下级单位的登记信息。统一社会信用代码按 GB 32100 校验。"
+        extra={
+          canManage && (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setModal({ open: true, unit: null, key: Date.now() })}
+              data-testid="unit-create"
+            >
+              新建单位
+            </Button>
+          )
+        }
+      />
+      <Card variant="borderless">
+        <Space wrap size={12} style={{ marginBottom: 16 }}>
+          <Input.Search
+            allowClear
+            placeholder="单位名称或信用代码"
+            value={qInput}
+            onChange={(e) => {
+              setQInput(e.target.value);
+              if (!e.target.value) setFilters((f) => ({ ...f, q: '' }));
+            }}
+            onSearch={(v) => setFilters((f) => ({ ...f, q: v.trim() }))}
+            enterButton="查询"
+            style={{ width: 300 }}
+            data-testid="unit-search"
+          />
+          <DivisionCascader
+            placeholder="所属行政区划（含下级）"
+            value={filters.divisionCode ?? null}
+            onChange={(code) => setFilters((f) => ({ ...f, divisionCode: code }))}
+            style={{ width: 280 }}
+            data-testid="unit-filter-division"
+          />
+          <Select
+            allowClear
+            placeholder="单位类型"
+            options={unitTypeOptions}
+            value={filters.type}
+            onChange={(t?: UnitType) => setFilters((f) => ({ ...f, type: t }))}
+            style={{ width: 140 }}
+            data-testid="unit-filter-type"
+          />
+          <Tooltip title="刷新">
+            <Button icon={<ReloadOutlined />} onClick={() => void fetchPage(null)} data-testid="unit-refresh" />
+          </Tooltip>
+        </Space>
+        {error && (
+          <Alert
+            type="error"
+            showIcon
+            title="单位列表加载失败"
+            description={error}
+            style={{ marginBottom: 16 }}
+            data-testid="units-error"
+          />
+        )}
+        <Table<Unit>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={items}
+          loading={loading}
+          pagination={false}
+          scroll={{ x: 1100 }}
+          locale={{ emptyText: filters.q || filters.divisionCode || filters.type ? '没有符合条件的单位' : '暂无单位' }}
+          data-testid="units-table"
+        />
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginTop: 16 }}>
+          <Typography.Text type="secondary" data-testid="units-count">
+            已加载 {items.length} 个单位{nextCursor ? '，还有更多' : items.length > 0 ? '，已全部加载' : ''}
+          </Typography.Text>
+          {nextCursor && (
+            <Button loading={loadingMore} onClick={() => void fetchPage(nextCursor)} data-testid="units-load-more">
+              加载更多
+            </Button>
+          )}
+        </div>
+      </Card>
+      {modal && (
+        <UnitFormModal
+          key={modal.key}
+          open={modal.open}
+          unit={modal.unit}
+          onClose={() => setModal((m) => (m ? { ...m, open: false } : m))}
+          afterClose={() => setModal(null)}
+          onSaved={onSaved}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+// The web console. Build from the repository root:
+//   npx vite build --config web/vite.config.ts      → web/dist (served by `mzhub serve` at /)
+// Develop against a server on :8080:
+//   npx vite --config web/vite.config.ts            → http://localhost:5173, /api proxied
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const root = decodeURIComponent(new URL('.', import.meta.url).pathname);
+const apiTarget = 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  root,
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        // Long-lived vendor chunks: React and antd change far less often than the pages.
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler|cookie|set-cookie-parser)[\\/]/, priority: 20 },
+            { name: 'antd', test: /node_modules[\\/]/, priority: 10 },
+          ],
+        },
+      },
+    },
+  },
+  server: {
+    proxy: { '/api': { target: apiTarget, changeOrigin: false } },
+  },
+  preview: {
+    proxy: { '/api': { target: apiTarget, changeOrigin: false } },
+  },
+});
