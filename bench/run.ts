@@ -30,7 +30,9 @@ if (unknown.length > 0) {
 
 mkdirSync(join(here, 'results'), { recursive: true });
 for (const name of wanted.length > 0 ? wanted : available) {
-  const module = (await import(join(here, `${name}.bench.ts`))) as { default: () => Promise<BenchResult> };
+  const module = (await import(join(here, `${name}.bench.ts`))) as {
+    default: () => Promise<BenchResult>;
+  };
   console.log(`==> ${name}`);
   const result = await module.default();
   const record = {

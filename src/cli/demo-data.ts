@@ -17,17 +17,57 @@ export interface DemoUnit {
 
 /** Counties that get a civil-affairs bureau in the demo, by city. */
 const demoCounties: Record<string, { city: string; counties: [string, string][] }> = {
-  '130100': { city: '石家庄市', counties: [['130102', '长安区'], ['130104', '桥西区'], ['130123', '正定县'], ['130129', '赞皇县']] },
-  '130200': { city: '唐山市', counties: [['130202', '路南区'], ['130224', '滦南县'], ['130283', '迁安市']] },
-  '130400': { city: '邯郸市', counties: [['130403', '丛台区'], ['130481', '武安市'], ['130423', '临漳县']] },
-  '130600': { city: '保定市', counties: [['130602', '竞秀区'], ['130623', '涞水县'], ['130682', '定州市']] },
+  '130100': {
+    city: '石家庄市',
+    counties: [
+      ['130102', '长安区'],
+      ['130104', '桥西区'],
+      ['130123', '正定县'],
+      ['130129', '赞皇县'],
+    ],
+  },
+  '130200': {
+    city: '唐山市',
+    counties: [
+      ['130202', '路南区'],
+      ['130224', '滦南县'],
+      ['130283', '迁安市'],
+    ],
+  },
+  '130400': {
+    city: '邯郸市',
+    counties: [
+      ['130403', '丛台区'],
+      ['130481', '武安市'],
+      ['130423', '临漳县'],
+    ],
+  },
+  '130600': {
+    city: '保定市',
+    counties: [
+      ['130602', '竞秀区'],
+      ['130623', '涞水县'],
+      ['130682', '定州市'],
+    ],
+  },
 };
 
 export function demoUnits(): DemoUnit[] {
   const units: DemoUnit[] = [
-    { key: 'hb_gov_data', name: '河北省政务数据共享交换中心', divisionCode: '130000', type: 'institution' },
+    {
+      key: 'hb_gov_data',
+      name: '河北省政务数据共享交换中心',
+      divisionCode: '130000',
+      type: 'institution',
+    },
     { key: 'hb_mz', name: '河北省民政厅', divisionCode: '130000', type: 'agency' },
-    { key: 'hb_mz_info', name: '河北省民政厅信息中心', divisionCode: '130000', type: 'institution', parent: 'hb_mz' },
+    {
+      key: 'hb_mz_info',
+      name: '河北省民政厅信息中心',
+      divisionCode: '130000',
+      type: 'institution',
+      parent: 'hb_mz',
+    },
     { key: 'hb_tyjr', name: '河北省退役军人事务厅', divisionCode: '130000', type: 'agency' },
     { key: 'hb_ga', name: '河北省公安厅', divisionCode: '130000', type: 'agency' },
     { key: 'hb_rs', name: '河北省人力资源和社会保障厅', divisionCode: '130000', type: 'agency' },
@@ -36,10 +76,27 @@ export function demoUnits(): DemoUnit[] {
   ];
   for (const [cityCode, { city, counties }] of Object.entries(demoCounties)) {
     const cityKey = `mz_${cityCode}`;
-    units.push({ key: cityKey, name: `${city}民政局`, divisionCode: cityCode, type: 'agency', parent: 'hb_mz' });
-    units.push({ key: `data_${cityCode}`, name: `${city}政务服务管理办公室`, divisionCode: cityCode, type: 'agency' });
+    units.push({
+      key: cityKey,
+      name: `${city}民政局`,
+      divisionCode: cityCode,
+      type: 'agency',
+      parent: 'hb_mz',
+    });
+    units.push({
+      key: `data_${cityCode}`,
+      name: `${city}政务服务管理办公室`,
+      divisionCode: cityCode,
+      type: 'agency',
+    });
     for (const [countyCode, county] of counties) {
-      units.push({ key: `mz_${countyCode}`, name: `${county}民政局`, divisionCode: countyCode, type: 'agency', parent: cityKey });
+      units.push({
+        key: `mz_${countyCode}`,
+        name: `${county}民政局`,
+        divisionCode: countyCode,
+        type: 'agency',
+        parent: cityKey,
+      });
     }
   }
   return units;
@@ -54,8 +111,32 @@ export interface DemoAccount {
 }
 
 export const demoAccounts: DemoAccount[] = [
-  { username: 'hb_platform', displayName: '王建平', unit: 'hb_gov_data', roles: ['platform_manager'], roleName: '平台管理员' },
-  { username: 'hb_sysadmin', displayName: '李志强', unit: 'hb_gov_data', roles: ['account_admin'], roleName: '系统管理员（账号）' },
-  { username: 'hb_secadmin', displayName: '张丽娟', unit: 'hb_gov_data', roles: ['security_admin'], roleName: '安全管理员' },
-  { username: 'hb_auditor', displayName: '赵文静', unit: 'hb_gov_data', roles: ['auditor'], roleName: '安全审计员' },
+  {
+    username: 'hb_platform',
+    displayName: '王建平',
+    unit: 'hb_gov_data',
+    roles: ['platform_manager'],
+    roleName: '平台管理员',
+  },
+  {
+    username: 'hb_sysadmin',
+    displayName: '李志强',
+    unit: 'hb_gov_data',
+    roles: ['account_admin'],
+    roleName: '系统管理员（账号）',
+  },
+  {
+    username: 'hb_secadmin',
+    displayName: '张丽娟',
+    unit: 'hb_gov_data',
+    roles: ['security_admin'],
+    roleName: '安全管理员',
+  },
+  {
+    username: 'hb_auditor',
+    displayName: '赵文静',
+    unit: 'hb_gov_data',
+    roles: ['auditor'],
+    roleName: '安全审计员',
+  },
 ];

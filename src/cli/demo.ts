@@ -14,14 +14,23 @@ export async function loadDemoData(rt: Runtime): Promise<{
   const { org, iam } = rt.services;
   const units = demoUnits();
   const unitIds = new Map<string, string>();
-  const existing = await rt.ctx.db.selectFrom('users').select('id').where('username', '=', demoAccounts[0]!.username).executeTakeFirst();
+  const existing = await rt.ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', demoAccounts[0]!.username)
+    .executeTakeFirst();
   const created = existing === undefined;
   if (created) {
     await withTransaction(rt.ctx.db, async (tx) => {
       let serial = 1;
       for (const unit of units) {
         // 1 = 机构编制 (registration authority); 1 = 机关, 2 = 事业单位.
-        const creditCode = makeCreditCode('1', unit.type === 'agency' ? '1' : '2', unit.divisionCode, serial++);
+        const creditCode = makeCreditCode({
+          authority: '1',
+          orgType: unit.type === 'agency' ? '1' : '2',
+          division: unit.divisionCode,
+          body8: `0${String(13_000_000 + serial++)}`.slice(-8),
+        });
         const row = await org.createUnit(
           {
             name: unit.name,

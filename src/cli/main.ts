@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError, redactUrl } from '../server/config.ts';
+import { ConfigError, loadConfig, redactUrl } from '../server/config.ts';
+import { AppError } from '../server/errors.ts';
 import { buildApp } from '../server/app.ts';
 import { platformVersion } from '../server/version.ts';
 import { loadDemoData } from './demo.ts';
@@ -55,7 +56,9 @@ program
     const rt = openRuntime();
     try {
       const { version, loadedDivisions } = await prepareDatabase(rt);
-      console.log(`数据库（${rt.handle.engine}）结构版本：${version}${loadedDivisions ? '；已载入内置行政区划代码表' : ''}`);
+      console.log(
+        `数据库（${rt.handle.engine}）结构版本：${version}${loadedDivisions ? '；已载入内置行政区划代码表' : ''}`,
+      );
     } finally {
       await rt.close();
     }
@@ -82,51 +85,54 @@ program
 const divisions = program.command('divisions').description('行政区划代码表');
 divisions
   .command('import')
-  .description('导入新发布的行政区划代码表（“代码,名称”每行一条的 CSV/TSV，或 JSON 数组）；整表校验，出错则不导入')
+  .description(
+    '导入新发布的行政区划代码表（“代码,名称”每行一条的 CSV/TSV，或 JSON 数组）；整表校验，出错则不导入',
+  )
   .argument('<file>', '代码表文件')
   .option('--format <format>', 'csv | tsv | json | auto', 'auto')
   .option('--source <name>', '来源说明', '')
-  .action(async (file: string, opts: { format: 'csv' | 'tsv' | 'json' | 'auto'; source: string }) => {
-    const rt = openRuntime();
-    try {
-      await assertSchemaCurrent(rt);
-      const content = readFileSync(file, 'utf8');
-      const result = await rt.services.org.importDivisions(
-        { content, format: opts.format, sourceName: opts.source || file },
-        null,
-      );
-      console.log(
-        `已导入：共 ${result.rowCount} 条；新增 ${result.added}，更名 ${result.renamed}，撤销 ${result.retired}，恢复 ${result.restored}`,
-      );
-      if (result.unitsOnRetiredCodes.length > 0) {
-        console.log('以下单位仍挂在已撤销的区划代码上，请人工调整（系统不会自动改挂）：');
-        for (const u of result.unitsOnRetiredCodes) console.log(`  ${u.divisionCode} ${u.divisionName}  ${u.unitName}`);
+  .action(
+    async (file: string, opts: { format: 'csv' | 'tsv' | 'json' | 'auto'; source: string }) => {
+      const rt = openRuntime();
+      try {
+        await assertSchemaCurrent(rt);
+        const content = readFileSync(file, 'utf8');
+        const result = await rt.services.org.importDivisions(
+          { content, format: opts.format, sourceName: opts.source || file },
+          null,
+        );
+        console.log(
+          `已导入：共 ${result.rowCount} 条；新增 ${result.added}，更名 ${result.renamed}，撤销 ${result.retired}，恢复 ${result.restored}`,
+        );
+        if (result.unitsOnRetiredCodes.length > 0) {
+          console.log('以下单位仍挂在已撤销的区划代码上，请人工调整（系统不会自动改挂）：');
+          for (const u of result.unitsOnRetiredCodes)
+            console.log(`  ${u.divisionCode} ${u.divisionName}  ${u.unitName}`);
+        }
+      } finally {
+        await rt.close();
       }
-    } finally {
-      await rt.close();
-    }
-  });
+    },
+  );
 
 const secrets = program.command('secrets').description('密钥与口令的加密保存');
 secrets
   .command('seal')
   .description('用主密钥加密一个口令（从标准输入读取），输出可写入配置文件的密文 enc:v1:…')
-  .action(async () => {
-    const rt = openRuntime();
-    try {
-      const input = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
-      if (!input) throw new Error('标准输入为空：请用管道传入要加密的口令');
-      console.log(rt.config.masterKey.seal(input));
-    } finally {
-      await rt.close();
-    }
+  .action(() => {
+    const config = loadConfig();
+    const input = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+    if (!input) throw new Error('标准输入为空：请用管道传入要加密的口令');
+    console.log(config.masterKey.seal(input));
   });
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof ConfigError) console.error(error.message);
-  else if (error instanceof Error && 'kind' in error) console.error(`错误：${error.message}`);
-  else console.error(`错误：${error instanceof Error ? error.message : String(error)}`);
+  else if (error instanceof AppError) {
+    console.error(`错误（${error.code}）：${error.message}`);
+    for (const e of error.errors ?? []) console.error(`  ${e.path}：${e.message}`);
+  } else console.error(`错误：${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 }

@@ -1,7 +1,13 @@
 /** Opening the platform from the command line: configuration, database, services. */
 import { loadConfig, redactUrl, type Config } from '../server/config.ts';
 import { systemClock, type AppContext } from '../server/context.ts';
-import { latestSchemaVersion, migrateToLatest, openDatabase, schemaVersion, type DatabaseHandle } from '../db/database.ts';
+import {
+  latestSchemaVersion,
+  migrateToLatest,
+  openDatabase,
+  schemaVersion,
+  type DatabaseHandle,
+} from '../db/database.ts';
 import { createServices, type Services } from '../server/app.ts';
 
 export interface Runtime {
@@ -20,7 +26,9 @@ export function openRuntime(): Runtime {
 }
 
 /** Migrates, then loads the shipped division table into a new database. */
-export async function prepareDatabase(rt: Runtime): Promise<{ version: number; loadedDivisions: boolean }> {
+export async function prepareDatabase(
+  rt: Runtime,
+): Promise<{ version: number; loadedDivisions: boolean }> {
   const version = await migrateToLatest(rt.handle);
   const loadedDivisions = await rt.services.org.ensureBuiltinDivisions();
   return { version, loadedDivisions };

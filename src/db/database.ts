@@ -30,7 +30,10 @@ export function sqlitePath(databaseUrl: string): string {
   return databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '');
 }
 
-export function openDatabase(databaseUrl: string, options: { poolSize?: number } = {}): DatabaseHandle {
+export function openDatabase(
+  databaseUrl: string,
+  options: { poolSize?: number } = {},
+): DatabaseHandle {
   const engine = engineOf(databaseUrl);
   if (engine === 'postgres') {
     // Counts and sums come back from pg as strings for bigint; parse the common int8 type.
@@ -56,9 +59,12 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<number> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`数据库迁移失败${failed ? `（${failed.migrationName}）` : ''}：${String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `数据库迁移失败${failed ? `（${failed.migrationName}）` : ''}：${error instanceof Error ? error.message : JSON.stringify(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return schemaVersion(handle);
 }

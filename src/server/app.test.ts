@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { latestSchemaVersion } from '../db/database.ts';
-import { createTestPlatform, TEST_PASSWORD, type TestPlatform } from '../../tests/helpers/platform.ts';
+import {
+  createTestPlatform,
+  TEST_PASSWORD,
+  type TestPlatform,
+} from '../../tests/helpers/platform.ts';
 import { testEngines } from '../../tests/helpers/engines.ts';
 
 for (const engine of testEngines()) {
@@ -33,7 +37,9 @@ for (const engine of testEngines()) {
     });
 
     test('errors are RFC 9457 problem+json with a stable code, Chinese text and the request id', async () => {
-      const res = await t.http('GET', '/api/v1/nothing-here', { headers: { 'x-request-id': 'trace-12345678' } });
+      const res = await t.http('GET', '/api/v1/nothing-here', {
+        headers: { 'x-request-id': 'trace-12345678' },
+      });
       assert.equal(res.status, 404);
       assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
       assert.equal(res.body.code, 'route.not_found');
@@ -53,7 +59,10 @@ for (const engine of testEngines()) {
       const invalid = await t.http('POST', '/api/v1/auth/login', { body: { username: '' } });
       assert.equal(invalid.status, 400);
       assert.equal(invalid.body.code, 'request.invalid');
-      assert.deepEqual(invalid.body.errors.map((e: { path: string }) => e.path).sort(), ['password', 'username']);
+      assert.deepEqual(invalid.body.errors.map((e: { path: string }) => e.path).sort(), [
+        'password',
+        'username',
+      ]);
     });
 
     test('login opens a database-held session; logout ends it; wrong passwords and unknown names look alike', async () => {
@@ -62,14 +71,22 @@ for (const engine of testEngines()) {
       assert.equal(me.status, 200);
       assert.deepEqual(me.body.user.permissions, ['calendar.manage', 'org.manage']);
 
-      const rows = await t.ctx.db.selectFrom('sessions').select(['id']).where('user_id', '=', user.userId).execute();
+      const rows = await t.ctx.db
+        .selectFrom('sessions')
+        .select(['id'])
+        .where('user_id', '=', user.userId)
+        .execute();
       assert.equal(rows.length, 1);
       // Only a hash of the token is stored.
       const token = user.cookie.split('=')[1] ?? '';
       assert.notEqual(rows[0]?.id, token);
 
-      const wrong = await t.http('POST', '/api/v1/auth/login', { body: { username: user.username, password: 'Wrong#2026pass' } });
-      const unknown = await t.http('POST', '/api/v1/auth/login', { body: { username: 'nobody-here', password: TEST_PASSWORD } });
+      const wrong = await t.http('POST', '/api/v1/auth/login', {
+        body: { username: user.username, password: 'Wrong#2026pass' },
+      });
+      const unknown = await t.http('POST', '/api/v1/auth/login', {
+        body: { username: 'nobody-here', password: TEST_PASSWORD },
+      });
       assert.equal(wrong.status, 401);
       assert.equal(unknown.status, 401);
       assert.equal(wrong.body.code, 'auth.invalid_credentials');
@@ -89,5 +106,37 @@ for (const engine of testEngines()) {
       assert.equal(res.body.code, 'auth.required');
       t.clock.set(new Date());
     });
+  });
+}
+
+for (const engine of testEngines()) {
+  test(`[SEC-03] credentials never reach the log (${engine})`, async () => {
+    const lines: string[] = [];
+    const t = await createTestPlatform(
+      engine,
+      { logLevel: 'trace' },
+      { logStream: { write: (l) => lines.push(l) } },
+    );
+    try {
+      const user = await t.userWith(['platform_manager']);
+      await t.http('GET', '/api/v1/auth/me', {
+        as: user,
+        headers: { authorization: 'Bearer secret-bearer-token' },
+      });
+      await t.http('POST', '/api/v1/units', {
+        as: user,
+        body: { name: '日志测试单位', divisionCode: '130100', type: 'agency' },
+      });
+      const log = lines.join('');
+      assert.ok(log.length > 0 && log.includes('"reqId"'), 'requests are logged with their id');
+      const token = user.cookie.split('=')[1] ?? '';
+      assert.ok(token.length > 20);
+      assert.ok(!log.includes(token), 'session token must not be logged');
+      assert.ok(!log.includes(user.csrfToken), 'CSRF token must not be logged');
+      assert.ok(!log.includes('secret-bearer-token'), 'bearer token must not be logged');
+      assert.ok(!log.includes(TEST_PASSWORD), 'password must not be logged');
+    } finally {
+      await t.close();
+    }
   });
 }

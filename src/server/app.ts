@@ -32,7 +32,6 @@ import { platformVersion } from './version.ts';
 
 z.config(z.locales.zhCN());
 
-
 /** All domain services, built once per app and handed to the routes. */
 export function createServices(ctx: AppContext) {
   return {
@@ -43,10 +42,19 @@ export function createServices(ctx: AppContext) {
 }
 export type Services = ReturnType<typeof createServices>;
 
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** Where JSON log lines go (standard output when absent). */
+  logStream?: { write(line: string): void };
+}
+
+export async function buildApp(
+  ctx: AppContext,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: ctx.config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
       // Credentials never reach the log (SEC-03).
       redact: {
         paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
@@ -129,14 +137,23 @@ async function registerConsole(app: FastifyInstance, webDir: string) {
   }
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api') || request.method !== 'GET') {
-      const error = new AppError('not_found', 'route.not_found', `接口不存在：${request.method} ${request.url.split('?')[0]}`);
-      return reply.status(404).type('application/problem+json').send(toProblem(error, request.url, request.id));
+      const error = new AppError(
+        'not_found',
+        'route.not_found',
+        `接口不存在：${request.method} ${request.url.split('?')[0]}`,
+      );
+      return reply
+        .status(404)
+        .type('application/problem+json')
+        .send(toProblem(error, request.url, request.id));
     }
     if (!built) {
       return reply
         .status(503)
         .type('text/html; charset=utf-8')
-        .send('<!doctype html><meta charset="utf-8"><p>控制台尚未构建：请运行 <code>npm run build:web</code>。</p>');
+        .send(
+          '<!doctype html><meta charset="utf-8"><p>控制台尚未构建：请运行 <code>npm run build:web</code>。</p>',
+        );
     }
     return reply.type('text/html; charset=utf-8').sendFile('index.html');
   });
@@ -150,22 +167,49 @@ function toAppError(error: FastifyError | AppError | Error): AppError {
       path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.'),
       message: issue.message ?? '取值无效',
     }));
-    const where = error.validationContext === 'querystring' ? '查询参数' : error.validationContext === 'params' ? '路径参数' : '请求内容';
-    return new AppError('invalid', 'request.invalid', `${where}有误：${errors.map((e) => (e.path ? `${e.path} ${e.message}` : e.message)).join('；')}`, { errors });
+    const where =
+      error.validationContext === 'querystring'
+        ? '查询参数'
+        : error.validationContext === 'params'
+          ? '路径参数'
+          : '请求内容';
+    return new AppError(
+      'invalid',
+      'request.invalid',
+      `${where}有误：${errors.map((e) => (e.path ? `${e.path} ${e.message}` : e.message)).join('；')}`,
+      { errors },
+    );
   }
   const status = (error as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const fastifyCode = (error as FastifyError).code;
     const known: Record<string, [string, string]> = {
-      FST_ERR_CTP_INVALID_MEDIA_TYPE: ['request.media_type', '不支持的请求内容类型，请使用 application/json'],
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+        'request.media_type',
+        '不支持的请求内容类型，请使用 application/json',
+      ],
       FST_ERR_CTP_EMPTY_JSON_BODY: ['request.empty_body', '请求体为空'],
       FST_ERR_CTP_BODY_TOO_LARGE: ['request.too_large', '请求体过大'],
       FST_ERR_CTP_INVALID_JSON_BODY: ['request.malformed_json', '请求体不是合法的 JSON'],
     };
-    const [code, detail] = known[fastifyCode] ??
-      (error.name === 'SyntaxError' ? ['request.malformed_json', '请求体不是合法的 JSON'] : ['request.invalid', '请求无法处理']);
-    const kind = status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : 'invalid';
+    const [code, detail] =
+      known[fastifyCode] ??
+      (error.name === 'SyntaxError'
+        ? ['request.malformed_json', '请求体不是合法的 JSON']
+        : ['request.invalid', '请求无法处理']);
+    const kind =
+      status === 401
+        ? 'unauthenticated'
+        : status === 403
+          ? 'forbidden'
+          : status === 404
+            ? 'not_found'
+            : status === 429
+              ? 'rate_limited'
+              : 'invalid';
     return new AppError(kind, code, detail);
   }
-  return new AppError('internal', 'internal', '服务器内部错误，请联系运维人员并提供请求编号', { cause: error });
+  return new AppError('internal', 'internal', '服务器内部错误，请联系运维人员并提供请求编号', {
+    cause: error,
+  });
 }

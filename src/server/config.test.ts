@@ -50,21 +50,39 @@ describe('configuration', () => {
   test('a config file that is not JSON, or names an unknown key, is refused', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.json'), '{ port: 1 ');
-    assert.match(problemsOf({ MZHUB_CONFIG: join(dir, 'bad.json'), MZHUB_MASTER_KEY: key })[0] ?? '', /不是合法的 JSON/);
+    assert.match(
+      problemsOf({ MZHUB_CONFIG: join(dir, 'bad.json'), MZHUB_MASTER_KEY: key })[0] ?? '',
+      /不是合法的 JSON/,
+    );
     writeFileSync(join(dir, 'unknown.json'), JSON.stringify({ prot: 8081 }));
-    assert.match(problemsOf({ MZHUB_CONFIG: join(dir, 'unknown.json'), MZHUB_MASTER_KEY: key })[0] ?? '', /未知的配置项 prot/);
-    assert.match(problemsOf({ MZHUB_CONFIG: join(dir, 'missing.json'), MZHUB_MASTER_KEY: key })[0] ?? '', /配置文件不存在/);
+    assert.match(
+      problemsOf({ MZHUB_CONFIG: join(dir, 'unknown.json'), MZHUB_MASTER_KEY: key })[0] ?? '',
+      /未知的配置项 prot/,
+    );
+    assert.match(
+      problemsOf({ MZHUB_CONFIG: join(dir, 'missing.json'), MZHUB_MASTER_KEY: key })[0] ?? '',
+      /配置文件不存在/,
+    );
   });
 
   test('[SEC-03] a database password in plain text in the config file is refused', () => {
     const dir = tempDir();
     const file = join(dir, 'mzhub.json');
     writeFileSync(file, JSON.stringify({ databaseUrl: 'postgres://mzhub:s3cret@db:5432/mzhub' }));
-    assert.match(problemsOf({ MZHUB_CONFIG: file, MZHUB_MASTER_KEY: key }).join(), /不得包含明文密码/);
-    writeFileSync(file, JSON.stringify({ databaseUrl: 'postgres://mzhub@db:5432/mzhub', databasePassword: 's3cret' }));
+    assert.match(
+      problemsOf({ MZHUB_CONFIG: file, MZHUB_MASTER_KEY: key }).join(),
+      /不得包含明文密码/,
+    );
+    writeFileSync(
+      file,
+      JSON.stringify({ databaseUrl: 'postgres://mzhub@db:5432/mzhub', databasePassword: 's3cret' }),
+    );
     assert.match(problemsOf({ MZHUB_CONFIG: file, MZHUB_MASTER_KEY: key }).join(), /不得写明文/);
     writeFileSync(file, JSON.stringify({ masterKey: key }));
-    assert.match(problemsOf({ MZHUB_CONFIG: file, MZHUB_MASTER_KEY: key }).join(), /主密钥不得写入配置文件/);
+    assert.match(
+      problemsOf({ MZHUB_CONFIG: file, MZHUB_MASTER_KEY: key }).join(),
+      /主密钥不得写入配置文件/,
+    );
   });
 
   test('[SEC-03] a sealed database password in the config file is opened with the master key', () => {
@@ -72,7 +90,10 @@ describe('configuration', () => {
     const file = join(dir, 'mzhub.json');
     const sealed = MasterKey.parse(key).seal('s3cret/p@ss');
     assert.doesNotMatch(sealed, /s3cret/);
-    writeFileSync(file, JSON.stringify({ databaseUrl: 'postgres://mzhub@db:5432/mzhub', databasePassword: sealed }));
+    writeFileSync(
+      file,
+      JSON.stringify({ databaseUrl: 'postgres://mzhub@db:5432/mzhub', databasePassword: sealed }),
+    );
     const config = loadConfig({ MZHUB_CONFIG: file, MZHUB_MASTER_KEY: key });
     assert.equal(new URL(config.databaseUrl).password, encodeURIComponent('s3cret/p@ss'));
     assert.equal(redactUrl(config.databaseUrl), 'postgres://mzhub:***@db:5432/mzhub');
@@ -80,7 +101,10 @@ describe('configuration', () => {
     assert.doesNotMatch(JSON.stringify(config), new RegExp(key));
     // The wrong master key cannot open it.
     const other = randomBytes(32).toString('hex');
-    assert.match(problemsOf({ MZHUB_CONFIG: file, MZHUB_MASTER_KEY: other }).join(), /主密钥不符或密文被篡改/);
+    assert.match(
+      problemsOf({ MZHUB_CONFIG: file, MZHUB_MASTER_KEY: other }).join(),
+      /主密钥不符或密文被篡改/,
+    );
   });
 
   test('[SEC-03] the default master key file is created with owner-only permissions', () => {

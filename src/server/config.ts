@@ -55,7 +55,8 @@ const settings = {
       .string()
       .min(1, '不能为空')
       .refine(
-        (v) => /^postgres(ql)?:\/\/.+/.test(v) || /^(sqlite:|file:)?[^:]+$|^(sqlite:)?:memory:$/.test(v),
+        (v) =>
+          /^postgres(ql)?:\/\/.+/.test(v) || /^(sqlite:|file:)?[^:]+$|^(sqlite:)?:memory:$/.test(v),
         '必须是 postgres://用户@主机:端口/库名 或 sqlite:文件路径',
       )
       .optional(),
@@ -122,7 +123,9 @@ export function loadConfig(env: Env = process.env): Config {
           file = parsed as Record<string, unknown>;
         }
       } catch (e) {
-        problems.push(`MZHUB_CONFIG：配置文件不是合法的 JSON（${filePath}：${(e as Error).message}）`);
+        problems.push(
+          `MZHUB_CONFIG：配置文件不是合法的 JSON（${filePath}：${(e as Error).message}）`,
+        );
       }
     }
     for (const key of Object.keys(file)) {
@@ -132,7 +135,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   const values: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(settings)) {
-    const raw = env[setting.env] !== undefined && env[setting.env] !== '' ? env[setting.env] : file[key];
+    const raw =
+      env[setting.env] !== undefined && env[setting.env] !== '' ? env[setting.env] : file[key];
     const result = (setting.schema as z.ZodType).safeParse(raw);
     if (result.success) values[key] = result.data;
     else {
@@ -149,10 +153,14 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   if (typeof file.databasePassword === 'string' && !isSealed(file.databasePassword)) {
-    problems.push('配置文件 databasePassword：必须是 mzhub secrets seal 生成的密文（enc:v1:…），不得写明文');
+    problems.push(
+      '配置文件 databasePassword：必须是 mzhub secrets seal 生成的密文（enc:v1:…），不得写明文',
+    );
   }
   if (typeof file.masterKey === 'string') {
-    problems.push('配置文件 masterKey：主密钥不得写入配置文件；请使用环境变量 MZHUB_MASTER_KEY 或密钥文件');
+    problems.push(
+      '配置文件 masterKey：主密钥不得写入配置文件；请使用环境变量 MZHUB_MASTER_KEY 或密钥文件',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -166,7 +174,9 @@ export function loadConfig(env: Env = process.env): Config {
           values.masterKeyFile === undefined,
         );
   } catch (e) {
-    throw new ConfigError([`${values.masterKey ? 'MZHUB_MASTER_KEY' : 'MZHUB_MASTER_KEY_FILE'}：${(e as Error).message}`]);
+    throw new ConfigError([
+      `${values.masterKey ? 'MZHUB_MASTER_KEY' : 'MZHUB_MASTER_KEY_FILE'}：${(e as Error).message}`,
+    ]);
   }
 
   let databaseUrl = (values.databaseUrl as string | undefined) ?? `sqlite:${dataDir}/mzhub.sqlite`;

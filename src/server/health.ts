@@ -27,12 +27,18 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext) {
       try {
         await sql`select 1`.execute(ctx.db);
       } catch (e) {
-        throw new AppError('unavailable', 'health.database_unavailable', '数据库不可用', { cause: e });
+        throw new AppError('unavailable', 'health.database_unavailable', '数据库不可用', {
+          cause: e,
+        });
       }
       return {
         status: 'ok' as const,
         engine: ctx.engine,
-        schemaVersion: await schemaVersion({ db: ctx.db, engine: ctx.engine, close: async () => {} }),
+        schemaVersion: await schemaVersion({
+          db: ctx.db,
+          engine: ctx.engine,
+          close: async () => {},
+        }),
         version: platformVersion,
         time: ctx.clock.now().toISOString(),
       };

@@ -4,7 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, createServices, type Services } from '../../src/server/app.ts';
+import {
+  buildApp,
+  createServices,
+  type BuildOptions,
+  type Services,
+} from '../../src/server/app.ts';
 import type { Config } from '../../src/server/config.ts';
 import type { AppContext, Clock } from '../../src/server/context.ts';
 import { MasterKey } from '../../src/server/secrets.ts';
@@ -47,7 +52,11 @@ export interface TestPlatform {
   url: string;
   clock: TestClock;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  http<T = any>(method: string, path: string, options?: { body?: unknown; as?: Caller; headers?: Record<string, string> }): Promise<HttpResult<T>>;
+  http<T = any>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; as?: Caller; headers?: Record<string, string> },
+  ): Promise<HttpResult<T>>;
   /** Creates an account at `unitId` with `roles` and returns a logged-in caller. */
   userWith(roles: Role[], unitId?: string): Promise<Caller & { userId: string; username: string }>;
   login(username: string, password: string): Promise<Caller>;
@@ -72,15 +81,24 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
   };
 }
 
-export async function createTestPlatform(engine: Engine, overrides: Partial<Config> = {}): Promise<TestPlatform> {
+export async function createTestPlatform(
+  engine: Engine,
+  overrides: Partial<Config> = {},
+  options: BuildOptions = {},
+): Promise<TestPlatform> {
   const scratch = await scratchDatabase(engine);
   const handle = openDatabase(scratch.url);
   await migrateToLatest(handle);
   const clock = new TestClock();
-  const ctx: AppContext = { db: handle.db, engine, config: testConfig(scratch.url, overrides), clock };
+  const ctx: AppContext = {
+    db: handle.db,
+    engine,
+    config: testConfig(scratch.url, overrides),
+    clock,
+  };
   const services = createServices(ctx);
   await services.org.ensureBuiltinDivisions();
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, options);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -106,8 +124,11 @@ export async function createTestPlatform(engine: Engine, overrides: Partial<Conf
   };
 
   const login = async (username: string, password: string): Promise<Caller> => {
-    const res = await http<{ csrfToken: string }>('POST', '/api/v1/auth/login', { body: { username, password } });
-    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const res = await http<{ csrfToken: string }>('POST', '/api/v1/auth/login', {
+      body: { username, password },
+    });
+    if (res.status !== 200)
+      throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     return { cookie, csrfToken: res.body.csrfToken };
   };
@@ -115,7 +136,13 @@ export async function createTestPlatform(engine: Engine, overrides: Partial<Conf
   const userWith: TestPlatform['userWith'] = async (roles, unitId) => {
     if (!unitId) {
       homeUnitId ??= (
-        await services.org.createUnit({ name: '测试省数据中心', divisionCode: '130000', type: 'institution', creditCode: null, parentUnitId: null })
+        await services.org.createUnit({
+          name: '测试省数据中心',
+          divisionCode: '130000',
+          type: 'institution',
+          creditCode: null,
+          parentUnitId: null,
+        })
       ).id;
       unitId = homeUnitId;
     }
@@ -123,7 +150,14 @@ export async function createTestPlatform(engine: Engine, overrides: Partial<Conf
     const username = `user${userCount}_${roles.join('_') || 'none'}`.slice(0, 60);
     const targetUnit = unitId;
     const userId = await withTransaction(handle.db, (tx) =>
-      services.iam.createUser(tx, { username, displayName: `测试用户${userCount}`, unitId: targetUnit, password: TEST_PASSWORD, roles, mustChangePassword: false }),
+      services.iam.createUser(tx, {
+        username,
+        displayName: `测试用户${userCount}`,
+        unitId: targetUnit,
+        password: TEST_PASSWORD,
+        roles,
+        mustChangePassword: false,
+      }),
     );
     return { ...(await login(username, TEST_PASSWORD)), userId, username };
   };

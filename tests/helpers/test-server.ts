@@ -42,7 +42,11 @@ export async function startTestServer(): Promise<{
     MZHUB_WEB_DIR: join(root, 'web/dist'),
   };
   execFileSync(process.execPath, [bin, 'demo'], { env, cwd: root, stdio: 'pipe' });
-  const child = spawn(process.execPath, [bin, 'serve'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    env,
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -36,9 +36,7 @@ export const foundation: EngineMigration = (engine: Engine) => ({
       .addColumn('id', engine === 'postgres' ? 'bigserial' : 'integer', (c) =>
         engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
       )
-      .addColumn('batch_id', 'text', (c) =>
-        c.notNull().references('division_import_batches.id'),
-      )
+      .addColumn('batch_id', 'text', (c) => c.notNull().references('division_import_batches.id'))
       .addColumn('code', 'text', (c) => c.notNull())
       .addColumn('change', 'text', (c) =>
         c.notNull().check(sqlIn('change', ['added', 'renamed', 'retired', 'restored'])),
@@ -63,7 +61,9 @@ export const foundation: EngineMigration = (engine: Engine) => ({
       .addColumn('type', 'text', (c) =>
         c.notNull().check(sqlIn('type', ['agency', 'institution', 'enterprise', 'other'])),
       )
-      .addColumn('status', 'text', (c) => c.notNull().check(sqlIn('status', ['active', 'inactive'])))
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(sqlIn('status', ['active', 'inactive'])),
+      )
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -88,7 +88,9 @@ export const foundation: EngineMigration = (engine: Engine) => ({
       .addColumn('display_name', 'text', (c) => c.notNull())
       .addColumn('unit_id', 'text', (c) => c.notNull().references('units.id'))
       .addColumn('password_hash', 'text', (c) => c.notNull())
-      .addColumn('status', 'text', (c) => c.notNull().check(sqlIn('status', ['active', 'disabled'])))
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(sqlIn('status', ['active', 'disabled'])),
+      )
       .addColumn('must_change_password', 'integer', (c) => c.notNull())
       .addColumn('failed_logins', 'integer', (c) => c.notNull())
       .addColumn('last_login_at', 'text')

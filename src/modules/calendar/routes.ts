@@ -20,7 +20,15 @@ export function registerCalendarRoutes(app: FastifyInstance, { calendar }: Servi
 
   r.get(
     '/calendar',
-    { config: { access: 'user' }, schema: { tags, summary: '某年的节假日与调休上班日', querystring: CalendarQuery, response: { 200: CalendarYear } } },
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: '某年的节假日与调休上班日',
+        querystring: CalendarQuery,
+        response: { 200: CalendarYear },
+      },
+    },
     async (request) => calendar.year(request.query.year),
   );
 
@@ -28,7 +36,12 @@ export function registerCalendarRoutes(app: FastifyInstance, { calendar }: Servi
     '/calendar/add-working-days',
     {
       config: { access: 'user' },
-      schema: { tags, summary: '计算 N 个工作日后的日期（从次日起算）', querystring: AddWorkingDaysQuery, response: { 200: AddWorkingDaysResult } },
+      schema: {
+        tags,
+        summary: '计算 N 个工作日后的日期（从次日起算）',
+        querystring: AddWorkingDaysQuery,
+        response: { 200: AddWorkingDaysResult },
+      },
     },
     async (request) => calendar.addWorkingDays(request.query.from, request.query.days),
   );
@@ -37,14 +50,28 @@ export function registerCalendarRoutes(app: FastifyInstance, { calendar }: Servi
     '/calendar/overrides',
     {
       config: { access: 'calendar.manage' },
-      schema: { tags, summary: '录入节假日调整（国务院办公厅通知）', body: CalendarOverrideCreate, response: { 201: CalendarOverride } },
+      schema: {
+        tags,
+        summary: '录入节假日调整（国务院办公厅通知）',
+        body: CalendarOverrideCreate,
+        response: { 201: CalendarOverride },
+      },
     },
-    async (request, reply) => reply.status(201).send(await calendar.addOverride(request.body, currentUser(request).id)),
+    async (request, reply) =>
+      reply.status(201).send(await calendar.addOverride(request.body, currentUser(request).id)),
   );
 
   r.delete(
     '/calendar/overrides/:date',
-    { config: { access: 'calendar.manage' }, schema: { tags, summary: '删除一条节假日调整', params: DateParam, response: { 204: z.null() } } },
+    {
+      config: { access: 'calendar.manage' },
+      schema: {
+        tags,
+        summary: '删除一条节假日调整',
+        params: DateParam,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await calendar.removeOverride(request.params.date);
       return reply.status(204).send(null);

@@ -4,7 +4,12 @@ import { z } from 'zod';
 const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), '日期不存在');
+  .refine(
+    (v) =>
+      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+      new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    '日期不存在',
+  );
 
 export const CalendarQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
@@ -15,7 +20,11 @@ export const CalendarDay = z.object({
   source: z.enum(['builtin', 'override']),
 });
 
-export const CalendarYear = z.object({ year: z.number(), covered: z.boolean(), days: z.array(CalendarDay) });
+export const CalendarYear = z.object({
+  year: z.number(),
+  covered: z.boolean(),
+  days: z.array(CalendarDay),
+});
 export type CalendarYear = z.infer<typeof CalendarYear>;
 
 export const CalendarOverrideCreate = z.object({
@@ -26,11 +35,18 @@ export const CalendarOverrideCreate = z.object({
 });
 export type CalendarOverrideCreate = z.infer<typeof CalendarOverrideCreate>;
 
-export const CalendarOverride = CalendarOverrideCreate.extend({ notice: z.string().nullable(), createdAt: z.string() });
+export const CalendarOverride = CalendarOverrideCreate.extend({
+  notice: z.string().nullable(),
+  createdAt: z.string(),
+});
 
 export const AddWorkingDaysQuery = z.object({
   from: IsoDate,
   days: z.coerce.number().int().min(0).max(3650),
 });
-export const AddWorkingDaysResult = z.object({ from: z.string(), days: z.number(), due: z.string() });
+export const AddWorkingDaysResult = z.object({
+  from: z.string(),
+  days: z.number(),
+  due: z.string(),
+});
 export const DateParam = z.object({ date: IsoDate });

@@ -25,23 +25,36 @@ export function createCalendarService(ctx: AppContext) {
 
     async year(year: number): Promise<CalendarYear> {
       const rows = await overrides();
-      const cal = createWorkingCalendar(rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name })));
+      const cal = createWorkingCalendar(
+        rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name })),
+      );
       const overridden = new Set(rows.map((r) => r.date));
       const days: CalendarYear['days'] = [];
       for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 86_400_000) {
         const date = new Date(t).toISOString().slice(0, 10);
         const info = cal.dayInfo(date);
         if (info.kind === 'holiday' || info.kind === 'adjusted_workday') {
-          days.push({ date, kind: info.kind, name: info.name ?? '', source: overridden.has(date) ? 'override' : 'builtin' });
+          days.push({
+            date,
+            kind: info.kind,
+            name: info.name ?? '',
+            source: overridden.has(date) ? 'override' : 'builtin',
+          });
         }
       }
-      const covered = cal.coverage().includes(year) || rows.some((r) => r.date.startsWith(`${year}-`));
+      const covered =
+        cal.coverage().includes(year) || rows.some((r) => r.date.startsWith(`${year}-`));
       return { year, covered, days };
     },
 
     async addOverride(input: CalendarOverrideCreate, actor: string | null) {
-      const existing = await db.selectFrom('calendar_overrides').select('date').where('date', '=', input.date).executeTakeFirst();
-      if (existing) throw conflict('calendar.override_exists', `${input.date} 已有调整记录，请先删除再添加`);
+      const existing = await db
+        .selectFrom('calendar_overrides')
+        .select('date')
+        .where('date', '=', input.date)
+        .executeTakeFirst();
+      if (existing)
+        throw conflict('calendar.override_exists', `${input.date} 已有调整记录，请先删除再添加`);
       const row = {
         date: input.date,
         kind: input.kind,
@@ -51,20 +64,37 @@ export function createCalendarService(ctx: AppContext) {
         created_by: actor,
       };
       await db.insertInto('calendar_overrides').values(row).execute();
-      return { date: row.date, kind: row.kind, name: row.name, notice: row.notice, createdAt: row.created_at };
+      return {
+        date: row.date,
+        kind: row.kind,
+        name: row.name,
+        notice: row.notice,
+        createdAt: row.created_at,
+      };
     },
 
     async removeOverride(date: string) {
-      const result = await db.deleteFrom('calendar_overrides').where('date', '=', date).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) throw notFound('calendar.override_not_found', `${date} 没有调整记录`);
+      const result = await db
+        .deleteFrom('calendar_overrides')
+        .where('date', '=', date)
+        .executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0)
+        throw notFound('calendar.override_not_found', `${date} 没有调整记录`);
     },
 
     async addWorkingDays(from: string, days: number) {
       const cal = await this.calendar();
       const year = Number(from.slice(0, 4));
-      if (!cal.coverage().includes(year) && !(await overrides()).some((r) => r.date.startsWith(`${year}-`))) {
+      if (
+        !cal.coverage().includes(year) &&
+        !(await overrides()).some((r) => r.date.startsWith(`${year}-`))
+      ) {
         // Deadlines in a year without a holiday notice would silently ignore holidays.
-        throw new AppError('invalid', 'calendar.year_not_covered', `尚未录入 ${year} 年的节假日安排，无法准确计算工作日，请先在工作日历中录入国务院办公厅通知`);
+        throw new AppError(
+          'invalid',
+          'calendar.year_not_covered',
+          `尚未录入 ${year} 年的节假日安排，无法准确计算工作日，请先在工作日历中录入国务院办公厅通知`,
+        );
       }
       return { from, days, due: cal.addWorkingDays(from, days) };
     },

@@ -66,10 +66,21 @@ export async function recordLoginSuccess(db: Executor, userId: string, at: strin
     .execute();
 }
 
-export async function setPassword(db: Executor, userId: string, hash: string, mustChange: boolean, at: string) {
+export async function setPassword(
+  db: Executor,
+  userId: string,
+  hash: string,
+  mustChange: boolean,
+  at: string,
+) {
   await db
     .updateTable('users')
-    .set({ password_hash: hash, must_change_password: mustChange ? 1 : 0, failed_logins: 0, updated_at: at })
+    .set({
+      password_hash: hash,
+      must_change_password: mustChange ? 1 : 0,
+      failed_logins: 0,
+      updated_at: at,
+    })
     .where('id', '=', userId)
     .execute();
 }

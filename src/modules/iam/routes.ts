@@ -48,7 +48,10 @@ export function registerIamRoutes(app: FastifyInstance, { iam }: Services) {
 
   r.post(
     '/auth/logout',
-    { config: { access: 'user' }, schema: { tags, summary: '退出登录', response: { 204: z.null() } } },
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: '退出登录', response: { 204: z.null() } },
+    },
     async (request, reply) => {
       if (request.session) await iam.logout(request.session.sessionId);
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -58,7 +61,10 @@ export function registerIamRoutes(app: FastifyInstance, { iam }: Services) {
 
   r.get(
     '/auth/me',
-    { config: { access: 'user' }, schema: { tags, summary: '当前登录用户', response: { 200: SessionResponse } } },
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: '当前登录用户', response: { 200: SessionResponse } },
+    },
     async (request) => toResponse(request.session!),
   );
 }

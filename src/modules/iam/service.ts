@@ -139,7 +139,8 @@ export function createIamService(ctx: AppContext) {
       const session = await repo.findSession(db, sessionId);
       if (!session) return null;
       const now = clock.now();
-      const idleLimit = new Date(session.last_seen_at).getTime() + config.sessionIdleMinutes * 60_000;
+      const idleLimit =
+        new Date(session.last_seen_at).getTime() + config.sessionIdleMinutes * 60_000;
       if (now.toISOString() >= session.expires_at || now.getTime() >= idleLimit) {
         await repo.deleteSession(db, sessionId);
         return null;

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestPlatform, type Caller, type TestPlatform } from '../../../tests/helpers/platform.ts';
+import {
+  createTestPlatform,
+  type Caller,
+  type TestPlatform,
+} from '../../../tests/helpers/platform.ts';
 import { testEngines } from '../../../tests/helpers/engines.ts';
 import { divisionPrefix } from './service.ts';
 
@@ -23,18 +27,37 @@ for (const engine of testEngines()) {
     test('[ORG-01] the national GB/T 2260 table is loaded as a province → city → county tree', async () => {
       const provinces = await t.http('GET', '/api/v1/divisions', { as: reader });
       assert.equal(provinces.status, 200);
-      assert.equal(provinces.body.items.length, 34 - 3); // 31 mainland provinces; HK, Macao, Taiwan not in the table
+      assert.equal(provinces.body.items.length, 34); // 34 provincial-level divisions of GB/T 2260
       const hebei = provinces.body.items.find((d: { code: string }) => d.code === '130000');
-      assert.deepEqual(hebei, { code: '130000', name: '河北省', level: 'province', parentCode: null, status: 'active', hasChildren: true });
+      assert.deepEqual(hebei, {
+        code: '130000',
+        name: '河北省',
+        level: 'province',
+        parentCode: null,
+        status: 'active',
+        hasChildren: true,
+      });
 
       const cities = await t.http('GET', '/api/v1/divisions?parent=130000', { as: reader });
-      assert.ok(cities.body.items.some((d: { code: string; name: string }) => d.code === '130100' && d.name === '石家庄市'));
-      assert.ok(cities.body.items.every((d: { level: string; parentCode: string }) => d.level === 'city' && d.parentCode === '130000'));
+      assert.ok(
+        cities.body.items.some(
+          (d: { code: string; name: string }) => d.code === '130100' && d.name === '石家庄市',
+        ),
+      );
+      assert.ok(
+        cities.body.items.every(
+          (d: { level: string; parentCode: string }) =>
+            d.level === 'city' && d.parentCode === '130000',
+        ),
+      );
 
       const detail = await t.http('GET', '/api/v1/divisions/130102', { as: reader });
       assert.equal(detail.status, 200);
       assert.equal(detail.body.level, 'county');
-      assert.deepEqual(detail.body.path.map((p: { code: string }) => p.code), ['130000', '130100', '130102']);
+      assert.deepEqual(
+        detail.body.path.map((p: { code: string }) => p.code),
+        ['130000', '130100', '130102'],
+      );
       assert.equal(detail.body.history[0].change, 'added');
 
       const stats = await t.http('GET', '/api/v1/divisions/stats', { as: reader });
@@ -55,7 +78,12 @@ for (const engine of testEngines()) {
     test('[ORG-03] a unit belongs to a division and is identified by a valid unified social credit code', async () => {
       const created = await t.http('POST', '/api/v1/units', {
         as: manager,
-        body: { name: '石家庄市民政局', creditCode: VALID_CREDIT_CODE.toLowerCase(), divisionCode: '130100', type: 'agency' },
+        body: {
+          name: '石家庄市民政局',
+          creditCode: VALID_CREDIT_CODE.toLowerCase(),
+          divisionCode: '130100',
+          type: 'agency',
+        },
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       assert.equal(created.body.creditCode, VALID_CREDIT_CODE);
@@ -64,14 +92,24 @@ for (const engine of testEngines()) {
 
       const child = await t.http('POST', '/api/v1/units', {
         as: manager,
-        body: { name: '石家庄市民政局信息中心', divisionCode: '130100', type: 'institution', parentUnitId: created.body.id },
+        body: {
+          name: '石家庄市民政局信息中心',
+          divisionCode: '130100',
+          type: 'institution',
+          parentUnitId: created.body.id,
+        },
       });
       assert.equal(child.status, 201);
       assert.equal(child.body.parentUnitName, '石家庄市民政局');
       assert.equal(child.body.creditCode, null);
 
-      const listed = await t.http('GET', '/api/v1/units?divisionCode=130000&q=石家庄', { as: reader });
-      assert.deepEqual(listed.body.items.map((u: { name: string }) => u.name), ['石家庄市民政局', '石家庄市民政局信息中心']);
+      const listed = await t.http('GET', '/api/v1/units?divisionCode=130000&q=石家庄', {
+        as: reader,
+      });
+      assert.deepEqual(
+        listed.body.items.map((u: { name: string }) => u.name),
+        ['石家庄市民政局', '石家庄市民政局信息中心'],
+      );
       const byCode = await t.http('GET', `/api/v1/units?q=${VALID_CREDIT_CODE}`, { as: reader });
       assert.equal(byCode.body.items.length, 1);
     });
@@ -80,7 +118,12 @@ for (const engine of testEngines()) {
       const before = await t.services.org.countUnits();
       const wrongCheck = await t.http('POST', '/api/v1/units', {
         as: manager,
-        body: { name: '唐山市民政局', creditCode: '91350100M000100Y44', divisionCode: '130200', type: 'agency' },
+        body: {
+          name: '唐山市民政局',
+          creditCode: '91350100M000100Y44',
+          divisionCode: '130200',
+          type: 'agency',
+        },
       });
       assert.equal(wrongCheck.status, 400);
       assert.equal(wrongCheck.body.code, 'unit.credit_code_invalid');
@@ -88,7 +131,12 @@ for (const engine of testEngines()) {
       assert.match(wrongCheck.body.detail, /校验/);
       const badChars = await t.http('POST', '/api/v1/units', {
         as: manager,
-        body: { name: '唐山市民政局', creditCode: '91350100M0001OOY43', divisionCode: '130200', type: 'agency' },
+        body: {
+          name: '唐山市民政局',
+          creditCode: '91350100M0001OOY43',
+          divisionCode: '130200',
+          type: 'agency',
+        },
       });
       assert.equal(badChars.status, 400);
       assert.equal(badChars.body.code, 'unit.credit_code_invalid');
@@ -109,7 +157,12 @@ for (const engine of testEngines()) {
       assert.equal(sameName.body.code, 'unit.name_taken');
       const sameCode = await t.http('POST', '/api/v1/units', {
         as: manager,
-        body: { name: '另一个单位', creditCode: VALID_CREDIT_CODE, divisionCode: '130600', type: 'agency' },
+        body: {
+          name: '另一个单位',
+          creditCode: VALID_CREDIT_CODE,
+          divisionCode: '130600',
+          type: 'agency',
+        },
       });
       assert.equal(sameCode.status, 409);
       assert.equal(sameCode.body.code, 'unit.credit_code_taken');
@@ -122,7 +175,12 @@ for (const engine of testEngines()) {
 
       const child = await t.http('POST', '/api/v1/units', {
         as: manager,
-        body: { name: '保定市社会福利院', divisionCode: '130600', type: 'institution', parentUnitId: first.body.id },
+        body: {
+          name: '保定市社会福利院',
+          divisionCode: '130600',
+          type: 'institution',
+          parentUnitId: first.body.id,
+        },
       });
       const loop = await t.http('PATCH', `/api/v1/units/${first.body.id}`, {
         as: manager,
@@ -165,7 +223,9 @@ for (const engine of testEngines()) {
       const hebeiCities = await t.http('GET', '/api/v1/divisions?parent=130000', { as: reader });
       for (const city of hebeiCities.body.items as { code: string; name: string }[]) {
         if (city.code !== '130100') lines.push(`${city.code},${city.name}`);
-        const counties = await t.http('GET', `/api/v1/divisions?parent=${city.code}`, { as: reader });
+        const counties = await t.http('GET', `/api/v1/divisions?parent=${city.code}`, {
+          as: reader,
+        });
         for (const c of counties.body.items as { code: string; name: string }[]) {
           if (c.code === '130181') continue;
           lines.push(`${c.code},${c.code === '130102' ? '长安新区' : c.name}`);
@@ -182,14 +242,20 @@ for (const engine of testEngines()) {
       assert.equal(imported.body.added, 1);
       assert.equal(imported.body.renamed, 1);
       assert.equal(imported.body.retired, 1);
-      assert.deepEqual(imported.body.unitsOnRetiredCodes.map((u: { unitName: string }) => u.unitName), ['辛集市民政局']);
+      assert.deepEqual(
+        imported.body.unitsOnRetiredCodes.map((u: { unitName: string }) => u.unitName),
+        ['辛集市民政局'],
+      );
 
       // The unit still points at the retired code: reported, never re-pointed.
       const still = await t.http('GET', `/api/v1/units/${unit.body.id}`, { as: reader });
       assert.equal(still.body.divisionCode, '130181');
       const retired = await t.http('GET', '/api/v1/divisions/130181', { as: reader });
       assert.equal(retired.body.status, 'retired');
-      assert.deepEqual(retired.body.history.map((h: { change: string }) => h.change), ['added', 'retired']);
+      assert.deepEqual(
+        retired.body.history.map((h: { change: string }) => h.change),
+        ['added', 'retired'],
+      );
       const renamed = await t.http('GET', '/api/v1/divisions/130102', { as: reader });
       assert.equal(renamed.body.name, '长安新区');
       assert.deepEqual(renamed.body.history.at(-1), {
@@ -206,8 +272,14 @@ for (const engine of testEngines()) {
       // Retired codes are hidden from the tree unless asked for.
       const tree = await t.http('GET', '/api/v1/divisions?parent=130100', { as: reader });
       assert.ok(!tree.body.items.some((d: { code: string }) => d.code === '130181'));
-      const all = await t.http('GET', '/api/v1/divisions?parent=130100&includeRetired=true', { as: reader });
-      assert.ok(all.body.items.some((d: { code: string; status: string }) => d.code === '130181' && d.status === 'retired'));
+      const all = await t.http('GET', '/api/v1/divisions?parent=130100&includeRetired=true', {
+        as: reader,
+      });
+      assert.ok(
+        all.body.items.some(
+          (d: { code: string; status: string }) => d.code === '130181' && d.status === 'retired',
+        ),
+      );
 
       // A unit under a retired division can be neither created nor left there on edit.
       const underRetired = await t.http('POST', '/api/v1/units', {
@@ -226,7 +298,13 @@ for (const engine of testEngines()) {
 
     test('[ORG-02] a malformed division table is refused whole with line numbers, and nothing changes', async () => {
       const before = await t.http('GET', '/api/v1/divisions/stats', { as: reader });
-      const content = ['130000,河北省', '130100,石家庄市', '13010X,坏代码', '130100,重复', '130102,'].join('\n');
+      const content = [
+        '130000,河北省',
+        '130100,石家庄市',
+        '13010X,坏代码',
+        '130100,重复',
+        '130102,',
+      ].join('\n');
       const res = await t.http('POST', '/api/v1/divisions/imports', {
         as: manager,
         body: { content, sourceName: '有错误的表' },
@@ -235,7 +313,10 @@ for (const engine of testEngines()) {
       assert.equal(res.body.code, 'division.table_invalid');
       assert.match(res.body.detail, /未导入任何数据/);
       const lines = res.body.errors.map((e: { path: string }) => e.path);
-      assert.ok(lines.includes('line 3') && lines.includes('line 4') && lines.includes('line 5'), JSON.stringify(res.body.errors));
+      assert.ok(
+        lines.includes('line 3') && lines.includes('line 4') && lines.includes('line 5'),
+        JSON.stringify(res.body.errors),
+      );
       const after = await t.http('GET', '/api/v1/divisions/stats', { as: reader });
       assert.deepEqual(after.body, before.body);
     });
@@ -283,3 +364,62 @@ test('division prefixes cover everything below a division', () => {
   assert.equal(divisionPrefix('130102'), '130102');
   assert.equal(divisionPrefix('130102001000'), '130102001');
 });
+
+for (const engine of testEngines()) {
+  describe(`identifier checks (${engine})`, () => {
+    let t: TestPlatform;
+    let user: Caller;
+    before(async () => {
+      t = await createTestPlatform(engine);
+      user = await t.userWith([]);
+    });
+    after(() => t.close());
+
+    const check = (kind: string, value: string) =>
+      t.http('POST', '/api/v1/identifiers/check', { as: user, body: { kind, value } });
+
+    test('[COL-01] a valid ID number is accepted and its issuing division named', async () => {
+      // GB 11643's own example.
+      const res = await check('citizen_id', '11010519491231002x');
+      assert.equal(res.status, 200);
+      assert.equal(res.body.valid, true);
+      assert.equal(res.body.normalized, '11010519491231002X');
+      assert.deepEqual(res.body.citizen, {
+        divisionCode: '110105',
+        divisionName: '朝阳区',
+        divisionStatus: 'active',
+        birthDate: '1949-12-31',
+        sex: 'female',
+        legacy15: false,
+      });
+    });
+
+    test('[COL-01] a 15-digit legacy ID number is converted to 18 digits', async () => {
+      const res = await check('citizen_id', '110105491231002');
+      assert.equal(res.body.valid, true);
+      assert.equal(res.body.normalized, '11010519491231002X');
+      assert.equal(res.body.citizen.legacy15, true);
+    });
+
+    test('[COL-01] invalid ID numbers are rejected with a specific Chinese message and code', async () => {
+      const wrongCheck = await check('citizen_id', '110105194912310021');
+      assert.equal(wrongCheck.body.valid, false);
+      assert.equal(wrongCheck.body.code, 'id.check_char');
+      assert.match(wrongCheck.body.message, /校验/);
+      const badDate = await check('citizen_id', '110105194902300020');
+      assert.equal(badDate.body.code, 'id.birth_date');
+      const badProvince = await check('citizen_id', '990105194912310021');
+      assert.equal(badProvince.body.code, 'id.division');
+      const badFormat = await check('citizen_id', '11010519491231');
+      assert.equal(badFormat.body.code, 'id.format');
+    });
+
+    test('[COL-01] credit codes are checked the same way', async () => {
+      const ok = await check('credit_code', '91350100M000100Y43');
+      assert.equal(ok.body.valid, true);
+      const bad = await check('credit_code', '91350100M000100Y42');
+      assert.equal(bad.body.valid, false);
+      assert.match(bad.body.code, /^credit_code\./);
+    });
+  });
+}

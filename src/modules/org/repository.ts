@@ -22,7 +22,10 @@ export async function listDivisions(db: Executor, parent: string | null, include
         .as('has_children'),
     )
     .orderBy('d.code');
-  query = parent === null ? query.where('d.parent_code', 'is', null) : query.where('d.parent_code', '=', parent);
+  query =
+    parent === null
+      ? query.where('d.parent_code', 'is', null)
+      : query.where('d.parent_code', '=', parent);
   if (!includeRetired) query = query.where('d.status', '=', 'active');
   const rows = await query.execute();
   return rows.map((r) => ({ ...r, has_children: Boolean(r.has_children) }));
@@ -50,7 +53,15 @@ export function divisionHistory(db: Executor, code: string) {
   return db
     .selectFrom('division_changes as c')
     .innerJoin('division_import_batches as b', 'b.id', 'c.batch_id')
-    .select(['c.at', 'c.change', 'c.old_name', 'c.new_name', 'c.batch_id', 'b.source_name', 'b.note'])
+    .select([
+      'c.at',
+      'c.change',
+      'c.old_name',
+      'c.new_name',
+      'c.batch_id',
+      'b.source_name',
+      'b.note',
+    ])
     .where('c.code', '=', code)
     .orderBy('c.id')
     .execute();
@@ -59,7 +70,10 @@ export function divisionHistory(db: Executor, code: string) {
 export async function insertDivisions(db: Executor, rows: DivisionTable[]) {
   // Chunked: SQLite caps bound parameters per statement.
   for (let i = 0; i < rows.length; i += 500) {
-    await db.insertInto('divisions').values(rows.slice(i, i + 500)).execute();
+    await db
+      .insertInto('divisions')
+      .values(rows.slice(i, i + 500))
+      .execute();
   }
 }
 
@@ -69,10 +83,20 @@ export async function updateDivision(db: Executor, code: string, set: Partial<Di
 
 export async function insertDivisionChanges(
   db: Executor,
-  rows: { batch_id: string; code: string; change: 'added' | 'renamed' | 'retired' | 'restored'; old_name: string | null; new_name: string | null; at: string }[],
+  rows: {
+    batch_id: string;
+    code: string;
+    change: 'added' | 'renamed' | 'retired' | 'restored';
+    old_name: string | null;
+    new_name: string | null;
+    at: string;
+  }[],
 ) {
   for (let i = 0; i < rows.length; i += 500) {
-    await db.insertInto('division_changes').values(rows.slice(i, i + 500)).execute();
+    await db
+      .insertInto('division_changes')
+      .values(rows.slice(i, i + 500))
+      .execute();
   }
 }
 
@@ -145,11 +169,20 @@ export function listUnits(db: Executor, f: UnitFilter) {
       eb(eb.refTuple('u.division_code', 'u.name', 'u.id'), '>', eb.tuple(code, name, id)),
     );
   }
-  return query.orderBy('u.division_code').orderBy('u.name').orderBy('u.id').limit(f.limit + 1).execute();
+  return query
+    .orderBy('u.division_code')
+    .orderBy('u.name')
+    .orderBy('u.id')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export function findUnitByCreditCode(db: Executor, creditCode: string) {
-  return db.selectFrom('units').select(['id', 'name']).where('credit_code', '=', creditCode).executeTakeFirst();
+  return db
+    .selectFrom('units')
+    .select(['id', 'name'])
+    .where('credit_code', '=', creditCode)
+    .executeTakeFirst();
 }
 
 export function findUnitByName(db: Executor, divisionCode: string, name: string) {
@@ -170,7 +203,12 @@ export async function insertUnit(db: Executor, unit: UnitTable) {
 }
 
 /** Updates only when the stored version is `version`; returns whether a row changed. */
-export async function updateUnit(db: Executor, id: string, version: number, set: Partial<UnitTable>) {
+export async function updateUnit(
+  db: Executor,
+  id: string,
+  version: number,
+  set: Partial<UnitTable>,
+) {
   const result = await db
     .updateTable('units')
     .set({ ...set, version: version + 1 })
@@ -181,6 +219,9 @@ export async function updateUnit(db: Executor, id: string, version: number, set:
 }
 
 export async function countUnits(db: Executor) {
-  const row = await db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('units')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -12,6 +12,8 @@ import {
   DivisionListQuery,
   DivisionStats,
   IdParam,
+  IdentifierCheckRequest,
+  IdentifierCheckResult,
   Unit,
   UnitCreate,
   UnitList,
@@ -43,7 +45,10 @@ export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
 
   r.get(
     '/divisions/stats',
-    { config: { access: 'user' }, schema: { tags: divisionTags, summary: '行政区划统计', response: { 200: DivisionStats } } },
+    {
+      config: { access: 'user' },
+      schema: { tags: divisionTags, summary: '行政区划统计', response: { 200: DivisionStats } },
+    },
     async () => org.divisionStats(),
   );
 
@@ -51,7 +56,12 @@ export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
     '/divisions/:code',
     {
       config: { access: 'user' },
-      schema: { tags: divisionTags, summary: '行政区划详情与变更历史', params: CodeParam, response: { 200: DivisionDetail } },
+      schema: {
+        tags: divisionTags,
+        summary: '行政区划详情与变更历史',
+        params: CodeParam,
+        response: { 200: DivisionDetail },
+      },
     },
     async (request) => org.getDivision(request.params.code),
   );
@@ -73,18 +83,40 @@ export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
     },
   );
 
+  r.post(
+    '/identifiers/check',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['标识码'],
+        summary: '校验公民身份号码（GB 11643）或统一社会信用代码（GB 32100）',
+        body: IdentifierCheckRequest,
+        response: { 200: IdentifierCheckResult },
+      },
+    },
+    async (request) => org.checkIdentifier(request.body),
+  );
+
   r.get(
     '/units',
     {
       config: { access: 'user' },
-      schema: { tags: unitTags, summary: '单位列表', querystring: UnitListQuery, response: { 200: UnitList } },
+      schema: {
+        tags: unitTags,
+        summary: '单位列表',
+        querystring: UnitListQuery,
+        response: { 200: UnitList },
+      },
     },
     async (request) => org.listUnits(request.query),
   );
 
   r.get(
     '/units/:id',
-    { config: { access: 'user' }, schema: { tags: unitTags, summary: '单位详情', params: IdParam, response: { 200: Unit } } },
+    {
+      config: { access: 'user' },
+      schema: { tags: unitTags, summary: '单位详情', params: IdParam, response: { 200: Unit } },
+    },
     async (request) => org.getUnit(request.params.id),
   );
 
@@ -101,7 +133,13 @@ export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
     '/units/:id',
     {
       config: { access: 'org.manage' },
-      schema: { tags: unitTags, summary: '修改单位（需带版本号）', params: IdParam, body: UnitPatch, response: { 200: Unit } },
+      schema: {
+        tags: unitTags,
+        summary: '修改单位（需带版本号）',
+        params: IdParam,
+        body: UnitPatch,
+        response: { 200: Unit },
+      },
     },
     async (request) => org.updateUnit(request.params.id, request.body),
   );

@@ -4,7 +4,10 @@ import { z } from 'zod';
 export const DivisionLevel = z.enum(['province', 'city', 'county', 'township', 'village']);
 export const DivisionCode = z
   .string()
-  .regex(/^(\d{6}|\d{9}|\d{12})$/, '行政区划代码应为 6 位（县级及以上）、9 位（乡级）或 12 位（村级）数字');
+  .regex(
+    /^(\d{6}|\d{9}|\d{12})$/,
+    '行政区划代码应为 6 位（县级及以上）、9 位（乡级）或 12 位（村级）数字',
+  );
 
 export const Division = z.object({
   code: z.string(),
@@ -33,16 +36,27 @@ export type DivisionDetail = z.infer<typeof DivisionDetail>;
 
 export const DivisionListQuery = z.object({
   parent: DivisionCode.optional(),
-  includeRetired: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  includeRetired: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
-export const DivisionStats = z.object({ total: z.number(), active: z.number(), retired: z.number() });
+export const DivisionStats = z.object({
+  total: z.number(),
+  active: z.number(),
+  retired: z.number(),
+});
 
 export const DivisionImportRequest = z.object({
   /** The published table as text: "code,name" / "code<TAB>name" lines, or a JSON array. */
   content: z.string().min(1, '区划表内容为空'),
   format: z.enum(['csv', 'tsv', 'json', 'auto']).default('auto'),
-  sourceName: z.string().trim().min(1, '请填写来源（如：民政部 2024 年县以上行政区划代码）').max(200),
+  sourceName: z
+    .string()
+    .trim()
+    .min(1, '请填写来源（如：民政部 2024 年县以上行政区划代码）')
+    .max(200),
   note: z.string().max(500).optional(),
 });
 export type DivisionImportRequest = z.infer<typeof DivisionImportRequest>;
@@ -56,13 +70,19 @@ export const DivisionImportResult = z.object({
   restored: z.number(),
   /** Units still pointing at a code that this import retired: to be re-pointed by a person. */
   unitsOnRetiredCodes: z.array(
-    z.object({ unitId: z.string(), unitName: z.string(), divisionCode: z.string(), divisionName: z.string() }),
+    z.object({
+      unitId: z.string(),
+      unitName: z.string(),
+      divisionCode: z.string(),
+      divisionName: z.string(),
+    }),
   ),
 });
 export type DivisionImportResult = z.infer<typeof DivisionImportResult>;
 
 export const UnitType = z.enum(['agency', 'institution', 'enterprise', 'other'], {
-  error: '单位类型应为 行政机关(agency)、事业单位(institution)、受委托企业(enterprise) 或 其他(other)',
+  error:
+    '单位类型应为 行政机关(agency)、事业单位(institution)、受委托企业(enterprise) 或 其他(other)',
 });
 export const unitTypeNames: Record<z.infer<typeof UnitType>, string> = {
   agency: '行政机关',
@@ -133,3 +153,30 @@ export type UnitList = z.infer<typeof UnitList>;
 
 export const IdParam = z.object({ id: z.string().min(1).max(64) });
 export const CodeParam = z.object({ code: DivisionCode });
+
+export const IdentifierCheckRequest = z.object({
+  kind: z.enum(['citizen_id', 'credit_code'], {
+    error: '类型应为 citizen_id（公民身份号码）或 credit_code（统一社会信用代码）',
+  }),
+  value: z.string().max(64),
+});
+export type IdentifierCheckRequest = z.infer<typeof IdentifierCheckRequest>;
+
+export const IdentifierCheckResult = z.object({
+  valid: z.boolean(),
+  /** The normalised form: upper case, and 18 characters for a 15-digit ID number. */
+  normalized: z.string().nullable(),
+  code: z.string().nullable(),
+  message: z.string(),
+  citizen: z
+    .object({
+      divisionCode: z.string(),
+      divisionName: z.string().nullable(),
+      divisionStatus: z.enum(['active', 'retired', 'unknown']),
+      birthDate: z.string(),
+      sex: z.enum(['male', 'female']),
+      legacy15: z.boolean(),
+    })
+    .nullable(),
+});
+export type IdentifierCheckResult = z.infer<typeof IdentifierCheckResult>;

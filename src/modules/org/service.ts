@@ -9,6 +9,7 @@ import { withTransaction, type Tx } from '../../db/transaction.ts';
 import type { DivisionTable, UnitTable } from '../../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { uuidv7 } from '../../lib/uuid.ts';
+import { parseCitizenId } from '../../lib/ids/citizen-id.ts';
 import { parseCreditCode } from '../../lib/ids/credit-code.ts';
 import {
   diffDivisionTables,
@@ -22,6 +23,8 @@ import type {
   DivisionDetail,
   DivisionImportRequest,
   DivisionImportResult,
+  IdentifierCheckRequest,
+  IdentifierCheckResult,
   Unit,
   UnitCreate,
   UnitList,
@@ -91,21 +94,62 @@ export function createOrgService(ctx: AppContext) {
       if (retiredCodes.has(row.code)) {
         // A code that comes back keeps its history: restored, not added anew.
         restored += 1;
-        await repo.updateDivision(tx, row.code, { status: 'active', name: row.name, parent_code: row.parentCode, updated_at: at });
-        changes.push({ batch_id: batchId, code: row.code, change: 'restored', old_name: null, new_name: row.name, at });
+        await repo.updateDivision(tx, row.code, {
+          status: 'active',
+          name: row.name,
+          parent_code: row.parentCode,
+          updated_at: at,
+        });
+        changes.push({
+          batch_id: batchId,
+          code: row.code,
+          change: 'restored',
+          old_name: null,
+          new_name: row.name,
+          at,
+        });
       } else {
-        fresh.push({ code: row.code, name: row.name, level: row.level, parent_code: row.parentCode, status: 'active', created_at: at, updated_at: at });
-        changes.push({ batch_id: batchId, code: row.code, change: 'added', old_name: null, new_name: row.name, at });
+        fresh.push({
+          code: row.code,
+          name: row.name,
+          level: row.level,
+          parent_code: row.parentCode,
+          status: 'active',
+          created_at: at,
+          updated_at: at,
+        });
+        changes.push({
+          batch_id: batchId,
+          code: row.code,
+          change: 'added',
+          old_name: null,
+          new_name: row.name,
+          at,
+        });
       }
     }
     await repo.insertDivisions(tx, fresh);
     for (const r of diff.renamed) {
       await repo.updateDivision(tx, r.code, { name: r.newName, updated_at: at });
-      changes.push({ batch_id: batchId, code: r.code, change: 'renamed', old_name: r.oldName, new_name: r.newName, at });
+      changes.push({
+        batch_id: batchId,
+        code: r.code,
+        change: 'renamed',
+        old_name: r.oldName,
+        new_name: r.newName,
+        at,
+      });
     }
     for (const row of diff.retired) {
       await repo.updateDivision(tx, row.code, { status: 'retired', updated_at: at });
-      changes.push({ batch_id: batchId, code: row.code, change: 'retired', old_name: row.name, new_name: null, at });
+      changes.push({
+        batch_id: batchId,
+        code: row.code,
+        change: 'retired',
+        old_name: row.name,
+        new_name: null,
+        at,
+      });
     }
     await repo.insertDivisionChanges(tx, changes);
     await tx
@@ -114,7 +158,10 @@ export function createOrgService(ctx: AppContext) {
       .where('id', '=', batchId)
       .execute();
     // ORG-02: units on a retired code are reported, never silently re-pointed.
-    const stranded = await repo.unitsOnDivisions(tx, diff.retired.map((d) => d.code));
+    const stranded = await repo.unitsOnDivisions(
+      tx,
+      diff.retired.map((d) => d.code),
+    );
     return {
       batchId,
       rowCount: incoming.length,
@@ -135,18 +182,30 @@ export function createOrgService(ctx: AppContext) {
   async function checkUnitFields(
     tx: Tx,
     unitId: string | null,
-    fields: { name: string; creditCode: string | null; divisionCode: string; parentUnitId: string | null },
+    fields: {
+      name: string;
+      creditCode: string | null;
+      divisionCode: string;
+      parentUnitId: string | null;
+    },
   ): Promise<void> {
     if (fields.creditCode !== null) {
       const parsed = parseCreditCode(fields.creditCode);
       if (!parsed.ok) {
-        throw invalid('unit.credit_code_invalid', parsed.message, [{ path: 'creditCode', message: parsed.message }]);
+        throw invalid('unit.credit_code_invalid', parsed.message, [
+          { path: 'creditCode', message: parsed.message },
+        ]);
       }
       const holder = await repo.findUnitByCreditCode(tx, fields.creditCode);
       if (holder && holder.id !== unitId) {
-        throw new AppError('conflict', 'unit.credit_code_taken', `统一社会信用代码 ${fields.creditCode} 已被单位“${holder.name}”使用`, {
-          errors: [{ path: 'creditCode', message: `已被单位“${holder.name}”使用` }],
-        });
+        throw new AppError(
+          'conflict',
+          'unit.credit_code_taken',
+          `统一社会信用代码 ${fields.creditCode} 已被单位“${holder.name}”使用`,
+          {
+            errors: [{ path: 'creditCode', message: `已被单位“${holder.name}”使用` }],
+          },
+        );
       }
     }
     const division = await repo.findDivision(tx, fields.divisionCode);
@@ -161,23 +220,34 @@ export function createOrgService(ctx: AppContext) {
     }
     const sameName = await repo.findUnitByName(tx, fields.divisionCode, fields.name);
     if (sameName && sameName.id !== unitId) {
-      throw new AppError('conflict', 'unit.name_taken', `${division.name}已有名为“${fields.name}”的单位`, {
-        errors: [{ path: 'name', message: '同一行政区划下单位名称不能重复' }],
-      });
+      throw new AppError(
+        'conflict',
+        'unit.name_taken',
+        `${division.name}已有名为“${fields.name}”的单位`,
+        {
+          errors: [{ path: 'name', message: '同一行政区划下单位名称不能重复' }],
+        },
+      );
     }
     if (fields.parentUnitId !== null) {
       if (fields.parentUnitId === unitId) {
-        throw invalid('unit.parent_cycle', '上级单位不能是本单位', [{ path: 'parentUnitId', message: '上级单位不能是本单位' }]);
+        throw invalid('unit.parent_cycle', '上级单位不能是本单位', [
+          { path: 'parentUnitId', message: '上级单位不能是本单位' },
+        ]);
       }
       const parent = await repo.findUnit(tx, fields.parentUnitId);
       if (!parent) {
-        throw invalid('unit.parent_unknown', '上级单位不存在', [{ path: 'parentUnitId', message: '上级单位不存在' }]);
+        throw invalid('unit.parent_unknown', '上级单位不存在', [
+          { path: 'parentUnitId', message: '上级单位不存在' },
+        ]);
       }
       // Walk up from the new parent: meeting this unit would close a loop.
       let cursor: string | null = parent.parent_unit_id;
       for (let depth = 0; cursor !== null && depth < 50; depth += 1) {
         if (cursor === unitId) {
-          throw invalid('unit.parent_cycle', '不能把下级单位设为上级单位', [{ path: 'parentUnitId', message: '不能把下级单位设为上级单位' }]);
+          throw invalid('unit.parent_cycle', '不能把下级单位设为上级单位', [
+            { path: 'parentUnitId', message: '不能把下级单位设为上级单位' },
+          ]);
         }
         cursor = (await repo.parentOf(tx, cursor))?.parent_unit_id ?? null;
       }
@@ -237,18 +307,28 @@ export function createOrgService(ctx: AppContext) {
      * Imports a newly published division table (ORG-02). A malformed table is refused whole
      * with its line errors; a valid one is applied in one transaction.
      */
-    async importDivisions(input: DivisionImportRequest, actor: string | null): Promise<DivisionImportResult> {
+    async importDivisions(
+      input: DivisionImportRequest,
+      actor: string | null,
+    ): Promise<DivisionImportResult> {
       const parsed = parseDivisionTable(input.content, input.format);
       if (!parsed.ok) {
         const shown = parsed.errors.slice(0, 50);
         throw invalid(
           'division.table_invalid',
-          `区划表有 ${parsed.errors.length} 处错误，未导入任何数据：${shown.slice(0, 3).map((e) => `第 ${e.line} 行 ${e.message}`).join('；')}`,
+          `区划表有 ${parsed.errors.length} 处错误，未导入任何数据：${shown
+            .slice(0, 3)
+            .map((e) => `第 ${e.line} 行 ${e.message}`)
+            .join('；')}`,
           shown.map((e) => ({ path: `line ${e.line}`, message: e.message })),
         );
       }
       return withTransaction(db, (tx) =>
-        applyDivisionTable(tx, parsed.rows, { sourceName: input.sourceName, note: input.note ?? null, actor }),
+        applyDivisionTable(tx, parsed.rows, {
+          sourceName: input.sourceName,
+          note: input.note ?? null,
+          actor,
+        }),
       );
     },
 
@@ -257,7 +337,11 @@ export function createOrgService(ctx: AppContext) {
       const stats = await repo.divisionStats(db);
       if (stats.total > 0) return false;
       await withTransaction(db, (tx) =>
-        applyDivisionTable(tx, loadNationalTable(), { sourceName: BUILTIN_DIVISIONS_SOURCE, note: null, actor: null }),
+        applyDivisionTable(tx, loadNationalTable(), {
+          sourceName: BUILTIN_DIVISIONS_SOURCE,
+          note: null,
+          actor: null,
+        }),
       );
       return true;
     },
@@ -281,7 +365,10 @@ export function createOrgService(ctx: AppContext) {
       const last = page.at(-1);
       return {
         items: page.map(toUnit),
-        nextCursor: rows.length > query.limit && last ? encodeCursor([last.division_code, last.name, last.id]) : null,
+        nextCursor:
+          rows.length > query.limit && last
+            ? encodeCursor([last.division_code, last.name, last.id])
+            : null,
       };
     },
 
@@ -325,13 +412,17 @@ export function createOrgService(ctx: AppContext) {
         const current = await repo.findUnit(tx, id);
         if (!current) throw notFound('unit.not_found', '单位不存在');
         if (current.version !== patch.version) {
-          throw conflict('conflict.version', `该单位已被他人修改（当前版本 ${current.version}），请刷新后再改`);
+          throw conflict(
+            'conflict.version',
+            `该单位已被他人修改（当前版本 ${current.version}），请刷新后再改`,
+          );
         }
         const fields = {
           name: patch.name ?? current.name,
           creditCode: patch.creditCode !== undefined ? patch.creditCode : current.credit_code,
           divisionCode: patch.divisionCode ?? current.division_code,
-          parentUnitId: patch.parentUnitId !== undefined ? patch.parentUnitId : current.parent_unit_id,
+          parentUnitId:
+            patch.parentUnitId !== undefined ? patch.parentUnitId : current.parent_unit_id,
         };
         await checkUnitFields(tx, id, fields);
         const changed = await repo.updateUnit(tx, id, patch.version, {
@@ -349,6 +440,57 @@ export function createOrgService(ctx: AppContext) {
     },
 
     countUnits: () => repo.countUnits(db),
+
+    /**
+     * Checks a citizen ID number (GB 11643) or credit code (GB 32100) as staff type it
+     * (COL-01); for an ID number, also names the division that issued it.
+     */
+    async checkIdentifier(input: IdentifierCheckRequest): Promise<IdentifierCheckResult> {
+      if (input.kind === 'credit_code') {
+        const parsed = parseCreditCode(input.value);
+        return parsed.ok
+          ? {
+              valid: true,
+              normalized: parsed.value.code,
+              code: null,
+              message: '统一社会信用代码有效',
+              citizen: null,
+            }
+          : {
+              valid: false,
+              normalized: null,
+              code: parsed.code,
+              message: parsed.message,
+              citizen: null,
+            };
+      }
+      const parsed = parseCitizenId(input.value, { today: clock.now() });
+      if (!parsed.ok)
+        return {
+          valid: false,
+          normalized: null,
+          code: parsed.code,
+          message: parsed.message,
+          citizen: null,
+        };
+      const division = await repo.findDivision(db, parsed.value.divisionCode);
+      return {
+        valid: true,
+        normalized: parsed.value.id18,
+        code: null,
+        message: parsed.value.legacy15
+          ? '公民身份号码有效（已由 15 位升为 18 位）'
+          : '公民身份号码有效',
+        citizen: {
+          divisionCode: parsed.value.divisionCode,
+          divisionName: division?.name ?? null,
+          divisionStatus: division?.status ?? 'unknown',
+          birthDate: parsed.value.birthDate,
+          sex: parsed.value.sex,
+          legacy15: parsed.value.legacy15,
+        },
+      };
+    },
   };
 }
 
@@ -359,7 +501,8 @@ export function createOrgService(ctx: AppContext) {
 export function divisionPrefix(code: string): string {
   let prefix = code;
   while (prefix.length > 6 && prefix.endsWith('000')) prefix = prefix.slice(0, -3);
-  while (prefix.length > 2 && prefix.length <= 6 && prefix.endsWith('00')) prefix = prefix.slice(0, -2);
+  while (prefix.length > 2 && prefix.length <= 6 && prefix.endsWith('00'))
+    prefix = prefix.slice(0, -2);
   return prefix;
 }
 

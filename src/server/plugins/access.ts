@@ -36,10 +36,12 @@ export const accessPlugin = fp(
     app.decorateRequest('session', null);
 
     app.addHook('onRoute', (route) => {
-      const access = (route.config as { access?: Access } | undefined)?.access;
+      const access = (route.config)?.access;
       const internal = route.url.startsWith('/api/docs') || !route.url.startsWith('/api');
       if (!access && !internal) {
-        throw new Error(`路由 ${route.method.toString()} ${route.url} 未声明访问权限（config.access）`);
+        throw new Error(
+          `路由 ${route.method.toString()} ${route.url} 未声明访问权限（config.access）`,
+        );
       }
     });
 
@@ -49,12 +51,20 @@ export const accessPlugin = fp(
       const token = request.cookies[SESSION_COOKIE];
       request.session = token ? await opts.iam.resolveSession(token) : null;
       if (!request.session) {
-        throw new AppError('unauthenticated', 'auth.required', '请先登录，或登录已超时，请重新登录');
+        throw new AppError(
+          'unauthenticated',
+          'auth.required',
+          '请先登录，或登录已超时，请重新登录',
+        );
       }
       if (unsafeMethods.has(request.method)) {
         const sent = request.headers['x-csrf-token'];
         if (sent !== request.session.csrfToken) {
-          throw new AppError('forbidden', 'auth.csrf', '请求缺少有效的防伪令牌（x-csrf-token），请刷新页面后重试');
+          throw new AppError(
+            'forbidden',
+            'auth.csrf',
+            '请求缺少有效的防伪令牌（x-csrf-token），请刷新页面后重试',
+          );
         }
       }
       if (access !== 'user' && !request.session.user.permissions.includes(access)) {

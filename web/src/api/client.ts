@@ -138,7 +138,7 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
   }
 
   if (!res.ok) {
-    const problem: Problem = isObject(data) ? (data as Problem) : {};
+    const problem: Problem = isObject(data) ? data : {};
     const err = new ApiError(res.status, problem);
     if (res.status === 401 && err.code === 'auth.required' && opts.redirectOnUnauthorized !== false) {
       onUnauthorized?.(err);

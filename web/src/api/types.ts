@@ -18,7 +18,8 @@ export interface Session {
 }
 
 export interface Health {
-  status: 'ok' | string;
+  // 'ok' when healthy.
+  status: string;
   engine: 'sqlite' | 'postgres';
   schemaVersion: number;
   version: string;

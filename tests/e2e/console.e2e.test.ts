@@ -1,0 +1,338 @@
+// Browser tests of the web console against a real server (fresh demo database, built console).
+// Build the console first:  npx vite build --config web/vite.config.ts
+// Run:                      node --import tsx --test tests/e2e/console.e2e.test.ts
+// Screenshots of each main page land in .tmp/screens/ (gitignored).
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { startTestServer } from '../helpers/test-server.ts';
+
+const SCREENS = fileURLToPath(new URL('../../.tmp/screens/', import.meta.url));
+const CJK = /[\u4e00-\u9fff]/;
+
+// GB 32100: 17 characters of this alphabet, then a check character.
+const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+function creditCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += CREDIT_ALPHABET.indexOf(first17[i]!) * CREDIT_WEIGHTS[i]!;
+  const c = 31 - (sum % 31);
+  return CREDIT_ALPHABET[c === 31 ? 0 : c]!;
+}
+
+/** A random valid 统一社会信用代码 (registered by 民政: 5x, e.g. a social organisation). */
+function randomCreditCode(): string {
+  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+  // 1st: registration authority (5 = 民政), 2nd: type (1), 3-8: division, 9-17: organisation code.
+  const body = `51${'330000'}${digits(8)}${CREDIT_ALPHABET[Math.floor(Math.random() * CREDIT_ALPHABET.length)]}`;
+  return body + creditCheckChar(body);
+}
+
+/** The same code with a wrong check character. */
+function breakCheckChar(code: string): string {
+  const right = code[17]!;
+  const wrong = CREDIT_ALPHABET[(CREDIT_ALPHABET.indexOf(right) + 7) % CREDIT_ALPHABET.length]!;
+  return code.slice(0, 17) + wrong;
+}
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    baseURL: server.url,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (e) => console.error('[browser] page error:', e.message));
+  return { context, page };
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(300); // let antd animations settle
+  await page.screenshot({ path: `${SCREENS}${name}.png`, fullPage: true });
+}
+
+async function login(page: Page): Promise<void> {
+  await page.goto('/login');
+  await page.getByTestId('login-username').fill(server.demo.username);
+  await page.getByTestId('login-password').fill(server.demo.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('header-user').waitFor();
+}
+
+async function getJson<T>(page: Page, path: string): Promise<T> {
+  const res = await page.request.get(path);
+  assert.ok(res.ok(), `GET ${path} answered ${res.status()}`);
+  return (await res.json()) as T;
+}
+
+/** The popup of a Select / Cascader currently open. */
+function openPopup(page: Page, cls: string): Locator {
+  return page.locator(`.${cls}`).filter({ visible: true }).last();
+}
+
+/** Opens the cascader and clicks through the division path (codes from the top down). */
+async function pickDivision(page: Page, cascader: Locator, codes: string[]): Promise<void> {
+  await cascader.click();
+  const popup = openPopup(page, 'ant-cascader-dropdown');
+  for (const [i, code] of codes.entries()) {
+    await popup.locator('.ant-cascader-menu').nth(i).locator(`[data-code="${code}"]`).click();
+  }
+  if (await popup.isVisible()) await page.keyboard.press('Escape');
+}
+
+before(async () => {
+  await mkdir(SCREENS, { recursive: true });
+  server = await startTestServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('web console', () => {
+  test('login with a wrong password shows the server’s Chinese error', async () => {
+    const { context, page } = await newPage();
+    try {
+      // What the server says for wrong credentials; the page must show exactly that.
+      const res = await page.request.post('/api/v1/auth/login', {
+        data: { username: server.demo.username, password: 'wrong-password-123' },
+      });
+      assert.equal(res.status(), 401);
+      const problem = (await res.json()) as { code: string; detail?: string; title: string };
+      assert.equal(problem.code, 'auth.invalid_credentials');
+      const expected = problem.detail ?? problem.title;
+      assert.match(expected, CJK);
+
+      await page.goto('/');
+      await page.waitForURL(/\/login/); // not signed in: sent to the login page
+      assert.equal(await page.title(), '民政数据资源共享平台');
+      await page.getByTestId('login-username').fill(server.demo.username);
+      await page.getByTestId('login-password').fill('wrong-password-123');
+      await page.getByTestId('login-submit').click();
+      const error = page.getByTestId('login-error');
+      await error.waitFor();
+      assert.equal((await error.innerText()).trim(), expected);
+      assert.match(page.url(), /\/login/);
+      await screenshot(page, 'login-error');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('[ORG-03] a user logs in and creates a unit with a valid credit code, and an invalid credit code gets the Chinese field error', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto('/org/units');
+      await page.waitForURL(/\/login\?redirect=/);
+      await page.getByTestId('login-username').fill(server.demo.username);
+      await page.getByTestId('login-password').fill(server.demo.password);
+      await page.getByTestId('login-submit').click();
+      await page.waitForURL(/\/org\/units$/); // back where the user wanted to go
+
+      // The header shows who is signed in.
+      const me = await getJson<{ user: { displayName: string; unitId: string; unitName: string } }>(page, '/api/v1/auth/me');
+      assert.equal((await page.getByTestId('header-user-name').innerText()).trim(), me.user.displayName);
+      assert.equal((await page.getByTestId('header-user-unit').innerText()).trim(), me.user.unitName);
+
+      // Dashboard: counts and health from the API.
+      await page.getByTestId('nav-dashboard').click();
+      await page.getByTestId('health-engine').waitFor();
+      await page.getByTestId('stat-units').locator('.ant-statistic-content').waitFor();
+      await page.getByTestId('stat-divisions').locator('.ant-statistic-content').waitFor();
+      await screenshot(page, 'dashboard');
+
+      await page.getByTestId('nav-units').click();
+      await page.getByTestId('units-page').waitFor();
+      await page.locator('[data-testid="units-table"] .ant-table-row').first().waitFor();
+
+      // Create the unit in the demo user's own division, under the demo user's own unit.
+      const own = await getJson<{ id: string; name: string; divisionCode: string }>(page, `/api/v1/units/${me.user.unitId}`);
+      const division = await getJson<{ path: { code: string; name: string }[]; code: string }>(
+        page,
+        `/api/v1/divisions/${own.divisionCode}`,
+      );
+      const pathCodes = division.path.map((p) => p.code);
+      if (pathCodes[pathCodes.length - 1] !== division.code) pathCodes.push(division.code);
+
+      const name = `端到端测试单位${Date.now().toString(36).toUpperCase()}`;
+      const creditCode = randomCreditCode();
+
+      await page.getByTestId('unit-create').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByTestId('unit-name').fill(name);
+      await dialog.getByTestId('unit-credit-code').fill(creditCode);
+      await pickDivision(page, dialog.getByTestId('unit-division'), pathCodes);
+      assert.match(await dialog.getByTestId('unit-division').innerText(), new RegExp(division.path[division.path.length - 1]!.name));
+      await dialog.getByTestId('unit-parent').click();
+      await page.keyboard.type(own.name.slice(0, 4));
+      await openPopup(page, 'ant-select-dropdown').locator(`.ant-select-item-option[title="${own.name}"]`).click();
+      await dialog.getByTestId('unit-type').click();
+      await openPopup(page, 'ant-select-dropdown').locator('.ant-select-item-option[title="事业单位"]').click();
+      await dialog.getByTestId('unit-form-submit').click();
+      await dialog.waitFor({ state: 'hidden' });
+
+      const row = page.locator('[data-testid="units-table"] .ant-table-row', { hasText: name });
+      await row.waitFor();
+      assert.match(await row.innerText(), new RegExp(creditCode));
+      assert.match(await row.innerText(), /事业单位/);
+
+      // The server has it too, with what was entered.
+      const found = await getJson<{ items: { name: string; creditCode: string | null; parentUnitId: string | null; type: string }[] }>(
+        page,
+        `/api/v1/units?q=${encodeURIComponent(name)}`,
+      );
+      const created = found.items.find((u) => u.name === name);
+      assert.ok(created, 'the new unit is listed by the API');
+      assert.equal(created.creditCode, creditCode);
+      assert.equal(created.parentUnitId, own.id);
+      assert.equal(created.type, 'institution');
+
+      // Searching by name finds it.
+      await page.getByTestId('unit-search').locator('input').fill(name);
+      await page.getByTestId('unit-search').locator('input').press('Enter');
+      await page.locator('[data-testid="units-table"] .ant-table-row', { hasText: name }).waitFor();
+      assert.equal(await page.locator('[data-testid="units-table"] .ant-table-row').count(), 1);
+      await page.getByTestId('unit-search').locator('input').fill('');
+      await page.getByTestId('unit-search').locator('input').press('Enter');
+      await page.locator('[data-testid="units-table"] .ant-table-row').nth(1).waitFor();
+      await screenshot(page, 'units');
+
+      // A credit code of the right form but a wrong check character: the server rejects it and
+      // its Chinese message shows under the field.
+      const badName = `${name}乙`;
+      await page.getByTestId('unit-create').click();
+      const dialog2 = page.getByRole('dialog');
+      await dialog2.getByTestId('unit-name').fill(badName);
+      await dialog2.getByTestId('unit-credit-code').fill(breakCheckChar(randomCreditCode()));
+      await pickDivision(page, dialog2.getByTestId('unit-division'), pathCodes);
+      await dialog2.getByTestId('unit-form-submit').click();
+      const fieldError = dialog2
+        .locator('.ant-form-item', { has: page.getByTestId('unit-credit-code') })
+        .locator('.ant-form-item-explain-error');
+      await fieldError.waitFor();
+      const text = (await fieldError.innerText()).trim();
+      assert.match(text, CJK, `field error is Chinese: ${text}`);
+      assert.doesNotMatch(text, /应为 18 位|只能包含/, 'the error comes from the server, not the form-only check');
+      assert.ok(await dialog2.isVisible(), 'the form stays open');
+      await screenshot(page, 'unit-form-credit-code-error');
+      await dialog2.getByTestId('unit-form-cancel').click();
+      await dialog2.waitFor({ state: 'hidden' });
+
+      const none = await getJson<{ items: unknown[] }>(page, `/api/v1/units?q=${encodeURIComponent(badName)}`);
+      assert.equal(none.items.length, 0, 'the unit with the bad code was not created');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('[ORG-01] the division tree shows provinces, cities and counties with GB/T 2260 codes', async () => {
+    const { context, page } = await newPage();
+    try {
+      await login(page);
+      await page.getByTestId('nav-divisions').click();
+      await page.getByTestId('divisions-page').waitFor();
+
+      const nodes = page.locator('[data-testid^="division-node-"]');
+      await nodes.first().waitFor();
+      const codesOf = async () =>
+        (await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('division-node-'.length)))).filter(
+          (c) => c.length > 0,
+        );
+
+      const provinces = await codesOf();
+      assert.ok(provinces.length >= 1, 'provinces are listed');
+      for (const code of provinces) assert.match(code, /^[1-9]\d0000$/, `province code ${code}`);
+      const province = provinces[0]!;
+      const provinceNode = page.getByTestId(`division-node-${province}`);
+      assert.match(await provinceNode.innerText(), new RegExp(`${province}\\s*\\S+`), 'node shows code and name');
+
+      const expand = (code: string) =>
+        page.locator('.ant-tree-treenode', { has: page.getByTestId(`division-node-${code}`) }).locator('.ant-tree-switcher').click();
+
+      // Province → cities (code ppcc00).
+      await expand(province);
+      await page.locator(`[data-testid^="division-node-${province.slice(0, 2)}"]:not([data-testid="division-node-${province}"])`).first().waitFor();
+      const afterProvince = await codesOf();
+      const cities = afterProvince.filter((c) => c !== province && c.startsWith(province.slice(0, 2)));
+      assert.ok(cities.length >= 1, 'the province has cities');
+      for (const c of cities) assert.match(c, /^\d{4}00$/, `city code ${c}`);
+      const city = cities[0]!;
+      assert.notEqual(city.slice(2, 4), '00');
+
+      // City → counties (code ppccxx, xx ≠ 00).
+      await expand(city);
+      await page.locator(`[data-testid^="division-node-${city.slice(0, 4)}"]:not([data-testid="division-node-${city}"])`).first().waitFor();
+      const counties = (await codesOf()).filter((c) => c !== city && c.startsWith(city.slice(0, 4)));
+      assert.ok(counties.length >= 1, 'the city has counties');
+      for (const c of counties) assert.match(c, /^\d{4}(?!00)\d{2}$/, `county code ${c}`);
+
+      // Retired codes, where there are any, are greyed and tagged.
+      for (const el of await page.locator('[data-testid^="division-node-"][data-status="retired"]').all()) {
+        assert.match(await el.innerText(), /已撤销/);
+      }
+
+      // The detail panel shows the path from the province down.
+      const county = counties[0]!;
+      await page.getByTestId(`division-node-${county}`).click();
+      await page.getByTestId('division-detail-code').waitFor();
+      assert.equal((await page.getByTestId('division-detail-code').innerText()).trim(), county);
+      const pathText = await page.getByTestId('division-path').innerText();
+      const provinceName = (await provinceNode.locator('.division-name').innerText()).trim();
+      assert.ok(pathText.includes(provinceName), `path “${pathText}” includes the province “${provinceName}”`);
+      await screenshot(page, 'divisions');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the work calendar shows the year and computes a due date in working days', async () => {
+    const { context, page } = await newPage();
+    try {
+      await login(page);
+      await page.getByTestId('nav-calendar').click();
+      await page.getByTestId('calendar-grid').waitFor();
+      await page.getByTestId('month-12').waitFor();
+
+      const year = Number((await page.getByTestId('calendar-year').innerText()).match(/\d{4}/)![0]);
+      const cal = await getJson<{ days: { date: string; kind: string }[] }>(page, `/api/v1/calendar?year=${year}`);
+      for (const d of cal.days.slice(0, 5)) {
+        const kind = await page.locator(`.day-cell[data-date="${d.date}"]`).getAttribute('data-kind');
+        assert.equal(kind, d.kind, `day ${d.date} is marked ${d.kind}`);
+      }
+
+      const from = (await page.getByTestId('due-from').inputValue()).trim();
+      await page.getByTestId('due-days').fill('10');
+      await page.getByTestId('due-compute').click();
+      await page.getByTestId('due-result').waitFor();
+      const expected = await getJson<{ due: string }>(page, `/api/v1/calendar/add-working-days?from=${from}&days=10`);
+      const [y, m, d] = expected.due.split('-').map(Number);
+      assert.match(await page.getByTestId('due-result').innerText(), new RegExp(`^${y}年${m}月${d}日`));
+      await screenshot(page, 'calendar');
+    } finally {
+      await context.close();
+    }
+  });
+});
