@@ -108,6 +108,10 @@ export interface DemoAccount {
   unit: string;
   roles: Role[];
   roleName: string;
+  /** Synthetic person data: birth date YYYYMMDD, sequence, phone. */
+  birth: string;
+  seq: number;
+  phone: string;
 }
 
 export const demoAccounts: DemoAccount[] = [
@@ -117,13 +121,19 @@ export const demoAccounts: DemoAccount[] = [
     unit: 'hb_gov_data',
     roles: ['platform_manager'],
     roleName: '平台管理员',
+    birth: '19780312',
+    seq: 131,
+    phone: '13903110101',
   },
   {
     username: 'hb_sysadmin',
     displayName: '李志强',
     unit: 'hb_gov_data',
     roles: ['account_admin'],
-    roleName: '系统管理员（账号）',
+    roleName: '系统管理员',
+    birth: '19820506',
+    seq: 151,
+    phone: '13903110102',
   },
   {
     username: 'hb_secadmin',
@@ -131,6 +141,9 @@ export const demoAccounts: DemoAccount[] = [
     unit: 'hb_gov_data',
     roles: ['security_admin'],
     roleName: '安全管理员',
+    birth: '19850723',
+    seq: 162,
+    phone: '13903110103',
   },
   {
     username: 'hb_auditor',
@@ -138,5 +151,38 @@ export const demoAccounts: DemoAccount[] = [
     unit: 'hb_gov_data',
     roles: ['auditor'],
     roleName: '安全审计员',
+    birth: '19871109',
+    seq: 182,
+    phone: '13903110104',
+  },
+  {
+    username: 'hb_mz_admin',
+    displayName: '刘海涛',
+    unit: 'hb_mz',
+    roles: ['unit_admin'],
+    roleName: '单位管理员',
+    birth: '19800215',
+    seq: 113,
+    phone: '13903110105',
+  },
+  {
+    username: 'hb_mz_entry',
+    displayName: '陈晓燕',
+    unit: 'hb_mz',
+    roles: ['data_entry'],
+    roleName: '数据录入员',
+    birth: '19900418',
+    seq: 124,
+    phone: '13903110106',
+  },
+  {
+    username: 'hb_mz_review',
+    displayName: '杨国庆',
+    unit: 'hb_mz',
+    roles: ['data_reviewer'],
+    roleName: '数据审核员',
+    birth: '19791001',
+    seq: 135,
+    phone: '13903110107',
   },
 ];

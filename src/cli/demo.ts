@@ -3,6 +3,7 @@
  * accounts to print. Running it again changes nothing.
  */
 import { withTransaction } from '../db/transaction.ts';
+import { makeCitizenId } from '../lib/ids/citizen-id.ts';
 import { makeCreditCode } from '../lib/ids/credit-code.ts';
 import { DEMO_PASSWORD, demoAccounts, demoUnits } from './demo-data.ts';
 import type { Runtime } from './runtime.ts';
@@ -21,6 +22,7 @@ export async function loadDemoData(rt: Runtime): Promise<{
     .executeTakeFirst();
   const created = existing === undefined;
   if (created) {
+    const policy = await iam.policy();
     await withTransaction(rt.ctx.db, async (tx) => {
       let serial = 1;
       for (const unit of units) {
@@ -43,6 +45,13 @@ export async function loadDemoData(rt: Runtime): Promise<{
         );
         unitIds.set(unit.key, row.id);
       }
+      // Demo sign-in without an authenticator app; a real installation keeps the default
+      // (second factor for the three administrators).
+      await iam.initialisePolicy(
+        tx,
+        { ...policy, secondFactorRoles: [] },
+        '演示环境：不强制动态口令',
+      );
       for (const account of demoAccounts) {
         await iam.createUser(tx, {
           username: account.username,
@@ -51,6 +60,10 @@ export async function loadDemoData(rt: Runtime): Promise<{
           password: DEMO_PASSWORD,
           roles: account.roles,
           mustChangePassword: false,
+          person: {
+            citizenId: makeCitizenId('130102', account.birth, account.seq),
+            phone: account.phone,
+          },
         });
       }
     });

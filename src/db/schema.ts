@@ -62,6 +62,24 @@ export interface UserTable {
   last_login_at: string | null;
   created_at: string;
   updated_at: string;
+  /** platform: the three administrators (三员); unit_admin: 单位管理员; business: 业务账号. */
+  kind: 'platform' | 'unit_admin' | 'business';
+  /** Internal office (内设机构/科室) the account serves. */
+  office: string | null;
+  /** HMAC of the ID number under a key derived from the master key: equality without disclosure. */
+  citizen_id_digest: string | null;
+  citizen_id_sealed: string | null;
+  citizen_id_masked: string | null;
+  phone_sealed: string | null;
+  phone_masked: string | null;
+  birth_date: string | null;
+  password_changed_at: string | null;
+  totp_secret_sealed: string | null;
+  totp_enabled: number;
+  totp_last_step: number | null;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  created_by: string | null;
 }
 
 export interface UserRoleTable {
@@ -79,6 +97,54 @@ export interface SessionTable {
   expires_at: string;
   client_ip: string | null;
   user_agent: string | null;
+  /** Set while the account must first change its password or enrol a second factor. */
+  restriction: 'password_change' | 'second_factor_setup' | null;
+  /** The user locked the screen: only unlock (with the password) is allowed. */
+  locked: number;
+}
+
+export interface PasswordHistoryTable {
+  id: string;
+  user_id: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface LoginFailureTable {
+  username: string;
+  failures: number;
+  locked_until: string | null;
+  last_failure_at: string;
+}
+
+export interface SecurityPolicyTable {
+  id: number;
+  policy: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface HandoverTable {
+  id: string;
+  user_id: string;
+  kind: 'post_change' | 'departure';
+  handed_to_user_id: string | null;
+  items: string;
+  witness_id: string;
+  recorded_by: string;
+  recorded_at: string;
+  note: string | null;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_digest: string;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
 }
 
 export interface CalendarOverrideTable {
@@ -97,6 +163,38 @@ export interface SecretTable {
   created_at: string;
 }
 
+export interface AuditEntryTable {
+  seq: number;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_unit_id: string | null;
+  /** What was done, e.g. `auth.login`, `unit.update`, `exchange.query`. */
+  action: string;
+  result: 'success' | 'failure' | 'denied';
+  target_type: string | null;
+  target_id: string | null;
+  /** The unit whose data was touched (the provider), so it can see every access (AUD-03). */
+  target_unit_id: string | null;
+  /** JSON array of field names read or changed. */
+  fields: string | null;
+  record_count: number | null;
+  grant_id: string | null;
+  purpose: string | null;
+  client_ip: string | null;
+  request_id: string | null;
+  /** JSON object with whatever else the action needs to be understood later. */
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
 export interface Database {
   divisions: DivisionTable;
   division_import_batches: DivisionImportBatchTable;
@@ -107,4 +205,11 @@ export interface Database {
   sessions: SessionTable;
   calendar_overrides: CalendarOverrideTable;
   secrets: SecretTable;
+  password_history: PasswordHistoryTable;
+  login_failures: LoginFailureTable;
+  security_policy: SecurityPolicyTable;
+  handovers: HandoverTable;
+  api_tokens: ApiTokenTable;
+  audit_entries: AuditEntryTable;
+  audit_chain_head: AuditChainHeadTable;
 }

@@ -17,7 +17,7 @@ export function decodeCursor(text: string, length: number): (string | number)[] 
       value.length === length &&
       value.every((v) => typeof v === 'string' || typeof v === 'number')
     ) {
-      return value as (string | number)[];
+      return value;
     }
   } catch {
     // fall through

@@ -69,7 +69,11 @@ for (const engine of testEngines()) {
       const user = await t.userWith(['platform_manager']);
       const me = await t.http('GET', '/api/v1/auth/me', { as: user });
       assert.equal(me.status, 200);
-      assert.deepEqual(me.body.user.permissions, ['calendar.manage', 'org.manage']);
+      assert.deepEqual(me.body.user.permissions, [
+        'calendar.manage',
+        'org.manage',
+        'sharing.precheck',
+      ]);
 
       const rows = await t.ctx.db
         .selectFrom('sessions')

@@ -18,6 +18,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { uuidv7 } from '../lib/uuid.ts';
+import { createAuditService } from '../modules/audit/service.ts';
 import { registerCalendarRoutes } from '../modules/calendar/routes.ts';
 import { createCalendarService } from '../modules/calendar/service.ts';
 import { registerIamRoutes } from '../modules/iam/routes.ts';
@@ -34,8 +35,10 @@ z.config(z.locales.zhCN());
 
 /** All domain services, built once per app and handed to the routes. */
 export function createServices(ctx: AppContext) {
+  const audit = createAuditService(ctx);
   return {
-    iam: createIamService(ctx),
+    audit,
+    iam: createIamService(ctx, audit),
     org: createOrgService(ctx),
     calendar: createCalendarService(ctx),
   };
@@ -95,7 +98,7 @@ export async function buildApp(
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
-  await app.register(accessPlugin, { iam: services.iam });
+  await app.register(accessPlugin, { iam: services.iam, audit: services.audit });
 
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     const appError = toAppError(error);

@@ -4,7 +4,7 @@
  * in the config file — is sealed with it as `enc:v1:<iv>:<tag>:<ciphertext>` (AES-256-GCM,
  * base64url). Plain-text secrets are refused where a sealed one is expected.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -63,6 +63,17 @@ export class MasterKey {
     } catch {
       throw new Error('密文无法用当前主密钥解开（主密钥不符或密文被篡改）');
     }
+  }
+
+  /**
+   * A keyed digest (HMAC-SHA-256 under a sub-key for `purpose`): lets the database compare
+   * values such as ID numbers for equality without holding them in clear.
+   */
+  digest(purpose: string, value: string): string {
+    const subKey = Buffer.from(
+      hkdfSync('sha256', this.#key, Buffer.alloc(0), `mzhub:${purpose}`, 32),
+    );
+    return createHmac('sha256', subKey).update(value, 'utf8').digest('hex');
   }
 
   /** Never print the key, whatever logs or inspects this object. */

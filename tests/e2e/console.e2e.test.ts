@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { startTestServer } from '../helpers/test-server.ts';
 
 const SCREENS = fileURLToPath(new URL('../../.tmp/screens/', import.meta.url));
@@ -23,12 +29,22 @@ function creditCheckChar(first17: string): string {
   return CREDIT_ALPHABET[c === 31 ? 0 : c]!;
 }
 
-/** A random valid 统一社会信用代码 (registered by 民政: 5x, e.g. a social organisation). */
-function randomCreditCode(): string {
-  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
-  // 1st: registration authority (5 = 民政), 2nd: type (1), 3-8: division, 9-17: organisation code.
-  const body = `51${'330000'}${digits(8)}${CREDIT_ALPHABET[Math.floor(Math.random() * CREDIT_ALPHABET.length)]}`;
-  return body + creditCheckChar(body);
+// GB 11714 organisation code (characters 9–17 of a credit code): 8 characters and a check.
+const ORG_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
+
+function orgCheckChar(body8: string): string {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += ORG_ALPHABET.indexOf(body8[i]!) * ORG_WEIGHTS[i]!;
+  const c = 11 - (sum % 11);
+  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+}
+
+/** A random valid 统一社会信用代码 of a 民政-registered organisation (51…) in `division`. */
+function randomCreditCode(division: string): string {
+  const body8 = Array.from({ length: 8 }, () => Math.floor(Math.random() * 10)).join('');
+  const first17 = `51${division}${body8}${orgCheckChar(body8)}`;
+  return first17 + creditCheckChar(first17);
 }
 
 /** The same code with a wrong check character. */
@@ -54,9 +70,24 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page };
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
+/** Runs a test body in a fresh browser context; on failure saves .tmp/screens/FAILED-<name>.png. */
+async function withPage(name: string, body: (page: Page) => Promise<void>): Promise<void> {
+  const { context, page } = await newPage();
+  try {
+    await body(page);
+  } catch (e) {
+    await page
+      .screenshot({ path: `${SCREENS}FAILED-${name}.png`, fullPage: true })
+      .catch(() => undefined);
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   await page.waitForTimeout(300); // let antd animations settle
-  await page.screenshot({ path: `${SCREENS}${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${SCREENS}${name}.png`, fullPage });
 }
 
 async function login(page: Page): Promise<void> {
@@ -78,14 +109,23 @@ function openPopup(page: Page, cls: string): Locator {
   return page.locator(`.${cls}`).filter({ visible: true }).last();
 }
 
-/** Opens the cascader and clicks through the division path (codes from the top down). */
-async function pickDivision(page: Page, cascader: Locator, codes: string[]): Promise<void> {
+/** Opens the cascader and clicks through the division path (from the province down). */
+async function pickDivision(
+  page: Page,
+  cascader: Locator,
+  path: { code: string; name: string }[],
+): Promise<void> {
   await cascader.click();
   const popup = openPopup(page, 'ant-cascader-dropdown');
-  for (const [i, code] of codes.entries()) {
-    await popup.locator('.ant-cascader-menu').nth(i).locator(`[data-code="${code}"]`).click();
+  for (const [i, step] of path.entries()) {
+    const item = popup
+      .locator('.ant-cascader-menu')
+      .nth(i)
+      .locator('.ant-cascader-menu-item', { has: page.locator(`[data-code="${step.code}"]`) });
+    await item.click();
   }
   if (await popup.isVisible()) await page.keyboard.press('Escape');
+  await cascader.filter({ hasText: path[path.length - 1]!.name }).waitFor();
 }
 
 before(async () => {
@@ -114,8 +154,7 @@ after(async () => {
 
 describe('web console', () => {
   test('login with a wrong password shows the server’s Chinese error', async () => {
-    const { context, page } = await newPage();
-    try {
+    await withPage('login-wrong-password', async (page) => {
       // What the server says for wrong credentials; the page must show exactly that.
       const res = await page.request.post('/api/v1/auth/login', {
         data: { username: server.demo.username, password: 'wrong-password-123' },
@@ -137,14 +176,11 @@ describe('web console', () => {
       assert.equal((await error.innerText()).trim(), expected);
       assert.match(page.url(), /\/login/);
       await screenshot(page, 'login-error');
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('[ORG-03] a user logs in and creates a unit with a valid credit code, and an invalid credit code gets the Chinese field error', async () => {
-    const { context, page } = await newPage();
-    try {
+    await withPage('org-03', async (page) => {
       await page.goto('/org/units');
       await page.waitForURL(/\/login\?redirect=/);
       await page.getByTestId('login-username').fill(server.demo.username);
@@ -153,9 +189,18 @@ describe('web console', () => {
       await page.waitForURL(/\/org\/units$/); // back where the user wanted to go
 
       // The header shows who is signed in.
-      const me = await getJson<{ user: { displayName: string; unitId: string; unitName: string } }>(page, '/api/v1/auth/me');
-      assert.equal((await page.getByTestId('header-user-name').innerText()).trim(), me.user.displayName);
-      assert.equal((await page.getByTestId('header-user-unit').innerText()).trim(), me.user.unitName);
+      const me = await getJson<{ user: { displayName: string; unitId: string; unitName: string } }>(
+        page,
+        '/api/v1/auth/me',
+      );
+      assert.equal(
+        (await page.getByTestId('header-user-name').innerText()).trim(),
+        me.user.displayName,
+      );
+      assert.equal(
+        (await page.getByTestId('header-user-unit').innerText()).trim(),
+        me.user.unitName,
+      );
 
       // Dashboard: counts and health from the API.
       await page.getByTestId('nav-dashboard').click();
@@ -169,28 +214,36 @@ describe('web console', () => {
       await page.locator('[data-testid="units-table"] .ant-table-row').first().waitFor();
 
       // Create the unit in the demo user's own division, under the demo user's own unit.
-      const own = await getJson<{ id: string; name: string; divisionCode: string }>(page, `/api/v1/units/${me.user.unitId}`);
-      const division = await getJson<{ path: { code: string; name: string }[]; code: string }>(
+      const own = await getJson<{ id: string; name: string; divisionCode: string }>(
         page,
-        `/api/v1/divisions/${own.divisionCode}`,
+        `/api/v1/units/${me.user.unitId}`,
       );
-      const pathCodes = division.path.map((p) => p.code);
-      if (pathCodes[pathCodes.length - 1] !== division.code) pathCodes.push(division.code);
+      const division = await getJson<{
+        path: { code: string; name: string }[];
+        code: string;
+        name: string;
+      }>(page, `/api/v1/divisions/${own.divisionCode}`);
+      const divisionPath = [...division.path];
+      if (divisionPath[divisionPath.length - 1]?.code !== division.code)
+        divisionPath.push({ code: division.code, name: division.name });
 
       const name = `端到端测试单位${Date.now().toString(36).toUpperCase()}`;
-      const creditCode = randomCreditCode();
+      const creditCode = randomCreditCode(own.divisionCode);
 
       await page.getByTestId('unit-create').click();
       const dialog = page.getByRole('dialog');
       await dialog.getByTestId('unit-name').fill(name);
       await dialog.getByTestId('unit-credit-code').fill(creditCode);
-      await pickDivision(page, dialog.getByTestId('unit-division'), pathCodes);
-      assert.match(await dialog.getByTestId('unit-division').innerText(), new RegExp(division.path[division.path.length - 1]!.name));
+      await pickDivision(page, dialog.getByTestId('unit-division'), divisionPath);
       await dialog.getByTestId('unit-parent').click();
       await page.keyboard.type(own.name.slice(0, 4));
-      await openPopup(page, 'ant-select-dropdown').locator(`.ant-select-item-option[title="${own.name}"]`).click();
+      await openPopup(page, 'ant-select-dropdown')
+        .locator(`.ant-select-item-option[title="${own.name}"]`)
+        .click();
       await dialog.getByTestId('unit-type').click();
-      await openPopup(page, 'ant-select-dropdown').locator('.ant-select-item-option[title="事业单位"]').click();
+      await openPopup(page, 'ant-select-dropdown')
+        .locator('.ant-select-item-option[title="事业单位"]')
+        .click();
       await dialog.getByTestId('unit-form-submit').click();
       await dialog.waitFor({ state: 'hidden' });
 
@@ -200,10 +253,14 @@ describe('web console', () => {
       assert.match(await row.innerText(), /事业单位/);
 
       // The server has it too, with what was entered.
-      const found = await getJson<{ items: { name: string; creditCode: string | null; parentUnitId: string | null; type: string }[] }>(
-        page,
-        `/api/v1/units?q=${encodeURIComponent(name)}`,
-      );
+      const found = await getJson<{
+        items: {
+          name: string;
+          creditCode: string | null;
+          parentUnitId: string | null;
+          type: string;
+        }[];
+      }>(page, `/api/v1/units?q=${encodeURIComponent(name)}`);
       const created = found.items.find((u) => u.name === name);
       assert.ok(created, 'the new unit is listed by the API');
       assert.equal(created.creditCode, creditCode);
@@ -213,8 +270,15 @@ describe('web console', () => {
       // Searching by name finds it.
       await page.getByTestId('unit-search').locator('input').fill(name);
       await page.getByTestId('unit-search').locator('input').press('Enter');
-      await page.locator('[data-testid="units-table"] .ant-table-row', { hasText: name }).waitFor();
+      await page
+        .getByTestId('units-count')
+        .filter({ hasText: /已加载 1 个单位/ })
+        .waitFor();
       assert.equal(await page.locator('[data-testid="units-table"] .ant-table-row').count(), 1);
+      assert.match(
+        await page.locator('[data-testid="units-table"] .ant-table-row').innerText(),
+        new RegExp(name),
+      );
       await page.getByTestId('unit-search').locator('input').fill('');
       await page.getByTestId('unit-search').locator('input').press('Enter');
       await page.locator('[data-testid="units-table"] .ant-table-row').nth(1).waitFor();
@@ -226,8 +290,10 @@ describe('web console', () => {
       await page.getByTestId('unit-create').click();
       const dialog2 = page.getByRole('dialog');
       await dialog2.getByTestId('unit-name').fill(badName);
-      await dialog2.getByTestId('unit-credit-code').fill(breakCheckChar(randomCreditCode()));
-      await pickDivision(page, dialog2.getByTestId('unit-division'), pathCodes);
+      await dialog2
+        .getByTestId('unit-credit-code')
+        .fill(breakCheckChar(randomCreditCode(own.divisionCode)));
+      await pickDivision(page, dialog2.getByTestId('unit-division'), divisionPath);
       await dialog2.getByTestId('unit-form-submit').click();
       const fieldError = dialog2
         .locator('.ant-form-item', { has: page.getByTestId('unit-credit-code') })
@@ -235,22 +301,26 @@ describe('web console', () => {
       await fieldError.waitFor();
       const text = (await fieldError.innerText()).trim();
       assert.match(text, CJK, `field error is Chinese: ${text}`);
-      assert.doesNotMatch(text, /应为 18 位|只能包含/, 'the error comes from the server, not the form-only check');
+      assert.doesNotMatch(
+        text,
+        /应为 18 位|只能包含/,
+        'the error comes from the server, not the form-only check',
+      );
       assert.ok(await dialog2.isVisible(), 'the form stays open');
-      await screenshot(page, 'unit-form-credit-code-error');
+      await screenshot(page, 'unit-form-credit-code-error', false);
       await dialog2.getByTestId('unit-form-cancel').click();
       await dialog2.waitFor({ state: 'hidden' });
 
-      const none = await getJson<{ items: unknown[] }>(page, `/api/v1/units?q=${encodeURIComponent(badName)}`);
+      const none = await getJson<{ items: unknown[] }>(
+        page,
+        `/api/v1/units?q=${encodeURIComponent(badName)}`,
+      );
       assert.equal(none.items.length, 0, 'the unit with the bad code was not created');
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('[ORG-01] the division tree shows provinces, cities and counties with GB/T 2260 codes', async () => {
-    const { context, page } = await newPage();
-    try {
+    await withPage('org-01', async (page) => {
       await login(page);
       await page.getByTestId('nav-divisions').click();
       await page.getByTestId('divisions-page').waitFor();
@@ -258,39 +328,81 @@ describe('web console', () => {
       const nodes = page.locator('[data-testid^="division-node-"]');
       await nodes.first().waitFor();
       const codesOf = async () =>
-        (await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('division-node-'.length)))).filter(
-          (c) => c.length > 0,
-        );
+        (
+          await nodes.evaluateAll((els) =>
+            els.map((e) => e.getAttribute('data-testid')!.slice('division-node-'.length)),
+          )
+        ).filter((c) => c.length > 0);
 
       const provinces = await codesOf();
       assert.ok(provinces.length >= 1, 'provinces are listed');
       for (const code of provinces) assert.match(code, /^[1-9]\d0000$/, `province code ${code}`);
-      const province = provinces[0]!;
+      type Item = { code: string; name: string; level: string; hasChildren: boolean };
+      const childrenOf = async (code: string) =>
+        (
+          await getJson<{ items: Item[] }>(
+            page,
+            `/api/v1/divisions?parent=${code}&includeRetired=true`,
+          )
+        ).items;
+      // A province with prefecture-level cities (municipalities list their districts directly).
+      let province = '';
+      let cityItems: Item[] = [];
+      for (const code of provinces) {
+        const items = await childrenOf(code);
+        if (items.some((c) => c.level === 'city' && c.hasChildren)) {
+          province = code;
+          cityItems = items;
+          break;
+        }
+      }
+      assert.ok(province, 'some province has cities');
       const provinceNode = page.getByTestId(`division-node-${province}`);
-      assert.match(await provinceNode.innerText(), new RegExp(`${province}\\s*\\S+`), 'node shows code and name');
+      assert.match(
+        await provinceNode.innerText(),
+        new RegExp(`${province}\\s*\\S+`),
+        'node shows code and name',
+      );
 
-      const expand = (code: string) =>
-        page.locator('.ant-tree-treenode', { has: page.getByTestId(`division-node-${code}`) }).locator('.ant-tree-switcher').click();
+      const expand = async (code: string) => {
+        await page
+          .locator('.ant-tree-treenode', { has: page.getByTestId(`division-node-${code}`) })
+          .locator('.ant-tree-switcher')
+          .click();
+      };
+      const shown = async (prefix: string, except: string) =>
+        (await codesOf()).filter((c) => c !== except && c.startsWith(prefix));
 
-      // Province → cities (code ppcc00).
+      // Province → cities (code ppcc00, cc ≠ 00).
       await expand(province);
-      await page.locator(`[data-testid^="division-node-${province.slice(0, 2)}"]:not([data-testid="division-node-${province}"])`).first().waitFor();
-      const afterProvince = await codesOf();
-      const cities = afterProvince.filter((c) => c !== province && c.startsWith(province.slice(0, 2)));
-      assert.ok(cities.length >= 1, 'the province has cities');
-      for (const c of cities) assert.match(c, /^\d{4}00$/, `city code ${c}`);
-      const city = cities[0]!;
-      assert.notEqual(city.slice(2, 4), '00');
+      await page.getByTestId(`division-node-${cityItems[0]!.code}`).waitFor();
+      const cities = await shown(province.slice(0, 2), province);
+      assert.deepEqual(
+        cities.sort(),
+        cityItems.map((c) => c.code).sort(),
+        'the tree lists the cities',
+      );
+      for (const c of cityItems.filter((x) => x.level === 'city')) {
+        assert.match(c.code, /^\d{2}(?!00)\d{2}00$/, `city code ${c.code}`);
+      }
+      const city = cityItems.find((c) => c.level === 'city' && c.hasChildren)!.code;
 
       // City → counties (code ppccxx, xx ≠ 00).
+      const countyItems = await childrenOf(city);
       await expand(city);
-      await page.locator(`[data-testid^="division-node-${city.slice(0, 4)}"]:not([data-testid="division-node-${city}"])`).first().waitFor();
-      const counties = (await codesOf()).filter((c) => c !== city && c.startsWith(city.slice(0, 4)));
-      assert.ok(counties.length >= 1, 'the city has counties');
+      await page.getByTestId(`division-node-${countyItems[0]!.code}`).waitFor();
+      const counties = await shown(city.slice(0, 4), city);
+      assert.deepEqual(
+        counties.sort(),
+        countyItems.map((c) => c.code).sort(),
+        'the tree lists the counties',
+      );
       for (const c of counties) assert.match(c, /^\d{4}(?!00)\d{2}$/, `county code ${c}`);
 
       // Retired codes, where there are any, are greyed and tagged.
-      for (const el of await page.locator('[data-testid^="division-node-"][data-status="retired"]').all()) {
+      for (const el of await page
+        .locator('[data-testid^="division-node-"][data-status="retired"]')
+        .all()) {
         assert.match(await el.innerText(), /已撤销/);
       }
 
@@ -301,25 +413,30 @@ describe('web console', () => {
       assert.equal((await page.getByTestId('division-detail-code').innerText()).trim(), county);
       const pathText = await page.getByTestId('division-path').innerText();
       const provinceName = (await provinceNode.locator('.division-name').innerText()).trim();
-      assert.ok(pathText.includes(provinceName), `path “${pathText}” includes the province “${provinceName}”`);
+      assert.ok(
+        pathText.includes(provinceName),
+        `path “${pathText}” includes the province “${provinceName}”`,
+      );
       await screenshot(page, 'divisions');
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('the work calendar shows the year and computes a due date in working days', async () => {
-    const { context, page } = await newPage();
-    try {
+    await withPage('calendar', async (page) => {
       await login(page);
       await page.getByTestId('nav-calendar').click();
       await page.getByTestId('calendar-grid').waitFor();
       await page.getByTestId('month-12').waitFor();
 
       const year = Number((await page.getByTestId('calendar-year').innerText()).match(/\d{4}/)![0]);
-      const cal = await getJson<{ days: { date: string; kind: string }[] }>(page, `/api/v1/calendar?year=${year}`);
+      const cal = await getJson<{ days: { date: string; kind: string }[] }>(
+        page,
+        `/api/v1/calendar?year=${year}`,
+      );
       for (const d of cal.days.slice(0, 5)) {
-        const kind = await page.locator(`.day-cell[data-date="${d.date}"]`).getAttribute('data-kind');
+        const kind = await page
+          .locator(`.day-cell[data-date="${d.date}"]`)
+          .getAttribute('data-kind');
         assert.equal(kind, d.kind, `day ${d.date} is marked ${d.kind}`);
       }
 
@@ -327,12 +444,16 @@ describe('web console', () => {
       await page.getByTestId('due-days').fill('10');
       await page.getByTestId('due-compute').click();
       await page.getByTestId('due-result').waitFor();
-      const expected = await getJson<{ due: string }>(page, `/api/v1/calendar/add-working-days?from=${from}&days=10`);
+      const expected = await getJson<{ due: string }>(
+        page,
+        `/api/v1/calendar/add-working-days?from=${from}&days=10`,
+      );
       const [y, m, d] = expected.due.split('-').map(Number);
-      assert.match(await page.getByTestId('due-result').innerText(), new RegExp(`^${y}年${m}月${d}日`));
+      assert.match(
+        await page.getByTestId('due-result').innerText(),
+        new RegExp(`^${y}年${m}月${d}日`),
+      );
       await screenshot(page, 'calendar');
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

@@ -1,6 +1,13 @@
 import { Button, Result, Spin } from 'antd';
 import { Suspense, type ReactNode } from 'react';
-import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation, useRouteError } from 'react-router';
+import {
+  createBrowserRouter,
+  Navigate,
+  Outlet,
+  RouterProvider,
+  useLocation,
+  useRouteError,
+} from 'react-router';
 import { AuthProvider, loginPathFor, useAuth } from './auth/AuthContext';
 import MainLayout from './layout/MainLayout';
 import LoginPage from './pages/LoginPage';
@@ -41,7 +48,8 @@ function RequireAuth({ children }: { children: ReactNode }) {
       />
     );
   }
-  if (status === 'anonymous') return <Navigate to={loginPathFor(location.pathname + location.search)} replace />;
+  if (status === 'anonymous')
+    return <Navigate to={loginPathFor(location.pathname + location.search)} replace />;
   return <>{children}</>;
 }
 

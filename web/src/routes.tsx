@@ -1,7 +1,13 @@
 // The one table of console pages. To add a page: add a lazy import and a row to `pageRoutes`
 // (and a group to `menuGroups` if it opens a new section). The router and the side menu are
 // both built from this table; `permission` hides the menu item and guards the route.
-import { ApartmentOutlined, CalendarOutlined, ClusterOutlined, DashboardOutlined, GlobalOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  CalendarOutlined,
+  ClusterOutlined,
+  DashboardOutlined,
+  GlobalOutlined,
+} from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 
 export interface MenuGroup {
@@ -25,7 +31,9 @@ export interface PageRoute {
   page: LazyExoticComponent<ComponentType>;
 }
 
-export const menuGroups: MenuGroup[] = [{ key: 'org', label: '组织机构', icon: <ApartmentOutlined /> }];
+export const menuGroups: MenuGroup[] = [
+  { key: 'org', label: '组织机构', icon: <ApartmentOutlined /> },
+];
 
 export const pageRoutes: PageRoute[] = [
   {

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Engine } from '../engine.ts';
 import type { AnyDb, EngineMigration } from './index.ts';
+import { sqlIn } from './sql-in.ts';
 
 export const foundation: EngineMigration = (engine: Engine) => ({
   async up(db: AnyDb) {
@@ -136,8 +136,3 @@ export const foundation: EngineMigration = (engine: Engine) => ({
       .execute();
   },
 });
-
-/** A CHECK (column IN (...)) constraint; values are fixed identifiers, never user input. */
-function sqlIn(column: string, values: readonly string[]) {
-  return sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
-}

@@ -6,11 +6,15 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Engine } from '../engine.ts';
 import { foundation } from './0001_foundation.ts';
+import { identity } from './0002_identity.ts';
+import { audit } from './0003_audit.ts';
 
 export type EngineMigration = (engine: Engine) => Migration;
 
 const all: Record<string, EngineMigration> = {
   '0001_foundation': foundation,
+  '0002_identity': identity,
+  '0003_audit': audit,
 };
 
 export const latestSchemaVersion = Object.keys(all).length;

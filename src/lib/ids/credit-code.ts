@@ -135,7 +135,7 @@ export function parseCreditCode(input: string, options: CreditCodeOptions = {}):
     orgType: s[1]!,
     divisionCode: s.slice(2, 8),
     orgCode,
-    checkChar: s[17]!,
+    checkChar: s[17],
   };
   if (authority) {
     value.authorityName = authority.name;

@@ -1,32 +1,88 @@
 /**
  * Roles and the permissions they carry. A permission names one kind of act; routes ask for
  * permissions, never for roles, so a role's content can change without touching routes.
- * The three administrator roles (三员: account, security, audit) carry no business
- * permission — there is no super administrator (IAM-02).
+ *
+ * There is no super administrator (IAM-02, 三员分立): the account administrator manages
+ * accounts, the security administrator sets policies, the auditor reads the audit trail —
+ * none of them holds a business permission, and no account holds two of these roles.
  */
 
 export const permissions = {
   'org.manage': '维护单位与行政区划',
   'calendar.manage': '维护工作日历（节假日安排）',
-  'account.manage': '管理账号',
+  'account.manage_admins': '管理各单位的单位管理员账号',
+  'account.manage_unit': '管理本单位的业务账号',
+  'account.review': '生成账号清理审查报告',
   'policy.manage': '设置安全策略',
   'audit.read': '查阅审计日志',
+  'handover.witness': '作为安全审计员见证工作交接',
+  'data.enter': '录入业务数据',
+  'data.review': '审核业务数据',
+  'data.approve': '审批业务数据',
+  'catalog.edit': '编制数据资源目录',
+  'catalog.review': '审核数据资源目录',
+  'sharing.approve': '审批共享申请（提供方）',
+  'sharing.precheck': '预审共享申请（平台管理方）',
 } as const;
 
 export type Permission = keyof typeof permissions;
 
+/** Who may hand out a role: bootstrap only, the account administrator, or a unit administrator. */
+export type RoleKind = 'platform' | 'unit_admin' | 'business';
+
+interface RoleDefinition {
+  name: string;
+  kind: RoleKind;
+  permissions: readonly Permission[];
+}
+
 export const roles = {
-  /** 系统管理员: accounts only. */
-  account_admin: { name: '系统管理员（账号管理）', permissions: ['account.manage'] },
-  /** 安全管理员: security policies only. */
-  security_admin: { name: '安全管理员', permissions: ['policy.manage'] },
-  /** 安全审计员: reads the audit trail and nothing else. */
-  auditor: { name: '安全审计员', permissions: ['audit.read'] },
-  /** 平台管理员（业务）: the platform's organisation register and calendar. */
-  platform_manager: { name: '平台管理员', permissions: ['org.manage', 'calendar.manage'] },
-} as const satisfies Record<string, { name: string; permissions: readonly Permission[] }>;
+  /** 系统管理员: accounts of unit administrators; nothing else. */
+  account_admin: {
+    name: '系统管理员',
+    kind: 'platform',
+    permissions: ['account.manage_admins', 'account.review'],
+  },
+  /** 安全管理员: security policies only; reads no business data. */
+  security_admin: { name: '安全管理员', kind: 'platform', permissions: ['policy.manage'] },
+  /** 安全审计员: reads the audit trail and witnesses handovers; nothing else. */
+  auditor: {
+    name: '安全审计员',
+    kind: 'platform',
+    permissions: ['audit.read', 'handover.witness'],
+  },
+  /** 单位管理员: the business accounts of one unit. */
+  unit_admin: {
+    name: '单位管理员',
+    kind: 'unit_admin',
+    permissions: ['account.manage_unit', 'account.review'],
+  },
+  /** 平台管理员（业务）: the organisation register, calendar and sharing pre-checks. */
+  platform_manager: {
+    name: '平台管理员',
+    kind: 'business',
+    permissions: ['org.manage', 'calendar.manage', 'sharing.precheck'],
+  },
+  data_entry: { name: '数据录入员', kind: 'business', permissions: ['data.enter'] },
+  data_reviewer: { name: '数据审核员', kind: 'business', permissions: ['data.review'] },
+  data_approver: { name: '数据审批员', kind: 'business', permissions: ['data.approve'] },
+  catalog_editor: { name: '目录编制员', kind: 'business', permissions: ['catalog.edit'] },
+  catalog_reviewer: { name: '目录审核员', kind: 'business', permissions: ['catalog.review'] },
+  sharing_approver: { name: '共享审批员', kind: 'business', permissions: ['sharing.approve'] },
+} as const satisfies Record<string, RoleDefinition>;
 
 export type Role = keyof typeof roles;
+
+export const allRoles = Object.keys(roles) as Role[];
+
+/**
+ * Roles one account may not hold together (IAM-04): whoever enters may not review or
+ * approve; reviewer and approver are different accounts; catalog editing and review likewise.
+ */
+export const exclusiveRoleSets: readonly (readonly Role[])[] = [
+  ['data_entry', 'data_reviewer', 'data_approver'],
+  ['catalog_editor', 'catalog_reviewer'],
+];
 
 export function isRole(value: string): value is Role {
   return Object.hasOwn(roles, value);
@@ -39,4 +95,22 @@ export function permissionsOf(roleNames: readonly string[]): Permission[] {
     if (isRole(name)) for (const p of roles[name].permissions) granted.add(p);
   }
   return [...granted].sort();
+}
+
+/**
+ * Why a set of roles cannot be held by one account, or null when it can: administrator
+ * roles stand alone, and the exclusive sets above are never combined.
+ */
+export function roleCombinationProblem(roleNames: readonly Role[]): string | null {
+  const adminRoles = roleNames.filter((r) => roles[r].kind !== 'business');
+  if (adminRoles.length > 0 && roleNames.length > 1) {
+    return `${roles[adminRoles[0]!].name}角色不能与其他角色由同一账号兼任（三员分立）`;
+  }
+  for (const set of exclusiveRoleSets) {
+    const held = set.filter((r) => roleNames.includes(r));
+    if (held.length > 1) {
+      return `${held.map((r) => roles[r].name).join('与')}不能由同一账号兼任（录入、审核、审批岗位分离）`;
+    }
+  }
+  return null;
 }

@@ -1,161 +1,199 @@
 /**
- * Accounts, login and database-held sessions. Sessions live in the database so that
- * several app instances can serve one user; the browser holds only a random token, and the
- * database only its SHA-256.
+ * The identity module's service: sign-in and sessions (auth.ts), account management
+ * (accounts.ts), the security policy (policy.ts) and the first accounts of a new platform.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { AppError } from '../../server/errors.ts';
 import type { AppContext } from '../../server/context.ts';
-import type { Tx } from '../../db/transaction.ts';
+import { AppError } from '../../server/errors.ts';
+import { withTransaction, type Tx } from '../../db/transaction.ts';
+import { parseCitizenId } from '../../lib/ids/citizen-id.ts';
 import { uuidv7 } from '../../lib/uuid.ts';
-import { decoyHash, hashPassword, verifyPassword } from './password.ts';
-import { permissionsOf, type Permission, type Role } from './permissions.ts';
+import type { AuditService } from '../audit/service.ts';
+import { createAccountService, oneTimePassword } from './accounts.ts';
+import { createAuthService, type RequestMeta, type SessionUser } from './auth.ts';
+import { hashPassword } from './password.ts';
+import { roles as roleTable, type Role } from './permissions.ts';
+import { sealPerson } from './person.ts';
+import { defaultSecurityPolicy, SecurityPolicy } from './policy.ts';
 import * as repo from './repository.ts';
 
-/** The caller as every route sees it. */
-export interface SessionUser {
-  id: string;
-  username: string;
-  displayName: string;
-  unitId: string;
-  unitName: string;
-  unitDivisionCode: string;
-  roles: string[];
-  permissions: Permission[];
-  mustChangePassword: boolean;
-}
+export type { ResolvedSession, SessionUser, RequestMeta } from './auth.ts';
 
-export interface ResolvedSession {
-  sessionId: string;
-  csrfToken: string;
-  user: SessionUser;
-}
+export function createIamService(ctx: AppContext, audit: AuditService) {
+  const { db, clock } = ctx;
 
-const invalidCredentials = () =>
-  new AppError('unauthenticated', 'auth.invalid_credentials', '用户名或密码错误');
-
-export function sessionIdOf(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-export function createIamService(ctx: AppContext) {
-  const { db, clock, config } = ctx;
-
-  async function toSessionUser(user: repo.UserWithUnit): Promise<SessionUser> {
-    const roleNames = await repo.rolesOf(db, user.id);
-    return {
-      id: user.id,
-      username: user.username,
-      displayName: user.display_name,
-      unitId: user.unit_id,
-      unitName: user.unit_name,
-      unitDivisionCode: user.unit_division_code,
-      roles: roleNames,
-      permissions: permissionsOf(roleNames),
-      mustChangePassword: user.must_change_password === 1,
+  async function policy(): Promise<SecurityPolicy> {
+    const stored = await repo.loadPolicy(db);
+    const defaults = {
+      ...defaultSecurityPolicy,
+      sessionIdleMinutes: ctx.config.sessionIdleMinutes,
     };
+    if (!stored) return defaults;
+    const parsed = SecurityPolicy.safeParse({ ...defaults, ...(JSON.parse(stored) as object) });
+    return parsed.success ? parsed.data : defaults;
+  }
+
+  const deps = { audit, policy };
+  const auth = createAuthService(ctx, deps);
+  const accounts = createAccountService(ctx, deps);
+
+  /** Creates an account in `tx` without the management rules: demo data and tests. */
+  async function createUser(
+    tx: Tx,
+    input: {
+      username: string;
+      displayName: string;
+      unitId: string;
+      password: string;
+      roles: readonly Role[];
+      mustChangePassword: boolean;
+      person?: { citizenId: string; phone: string };
+    },
+  ): Promise<string> {
+    const at = clock.now().toISOString();
+    const id = uuidv7();
+    const kinds = input.roles.map((r) => roleTable[r].kind);
+    const kind = kinds.includes('platform')
+      ? 'platform'
+      : kinds.includes('unit_admin')
+        ? 'unit_admin'
+        : 'business';
+    let person: ReturnType<typeof sealPerson> | null = null;
+    if (input.person) {
+      const parsed = parseCitizenId(input.person.citizenId);
+      if (!parsed.ok) throw new Error(parsed.message);
+      person = sealPerson(ctx.config.masterKey, {
+        id18: parsed.value.id18,
+        birthDate: parsed.value.birthDate,
+        phone: input.person.phone,
+      });
+    }
+    await repo.insertUser(
+      tx,
+      {
+        id,
+        username: input.username,
+        display_name: input.displayName,
+        unit_id: input.unitId,
+        password_hash: await hashPassword(input.password),
+        status: 'active',
+        must_change_password: input.mustChangePassword ? 1 : 0,
+        failed_logins: 0,
+        last_login_at: null,
+        created_at: at,
+        updated_at: at,
+        kind,
+        office: null,
+        citizen_id_digest: person?.citizen_id_digest ?? null,
+        citizen_id_sealed: person?.citizen_id_sealed ?? null,
+        citizen_id_masked: person?.citizen_id_masked ?? null,
+        phone_sealed: person?.phone_sealed ?? null,
+        phone_masked: person?.phone_masked ?? null,
+        birth_date: person?.birth_date ?? null,
+        password_changed_at: at,
+        totp_secret_sealed: null,
+        totp_enabled: 0,
+        totp_last_step: null,
+        disabled_at: null,
+        disabled_reason: null,
+        created_by: null,
+      },
+      input.roles,
+    );
+    return id;
   }
 
   return {
-    /** Whether the session cookie is marked Secure (set when the console is served over HTTPS). */
-    cookieSecure: config.cookieSecure,
+    ...auth,
+    accounts,
+    createUser,
+    policy,
 
-    /** Creates an account in `tx` (used by the demo loader and, later, account management). */
-    async createUser(
-      tx: Tx,
-      input: {
-        username: string;
-        displayName: string;
-        unitId: string;
-        password: string;
-        roles: readonly Role[];
-        mustChangePassword: boolean;
-      },
-    ): Promise<string> {
-      const at = clock.now().toISOString();
-      const id = uuidv7();
-      await repo.insertUser(
-        tx,
-        {
-          id,
-          username: input.username,
-          display_name: input.displayName,
-          unit_id: input.unitId,
-          password_hash: await hashPassword(input.password),
-          status: 'active',
-          must_change_password: input.mustChangePassword ? 1 : 0,
-          failed_logins: 0,
-          last_login_at: null,
-          created_at: at,
-          updated_at: at,
-        },
-        input.roles,
-      );
-      return id;
+    /** Sets the policy without a signed-in caller: `mzhub demo` and first installation. */
+    async initialisePolicy(tx: Tx, next: SecurityPolicy, note: string): Promise<void> {
+      await repo.savePolicy(tx, JSON.stringify(next), clock.now().toISOString(), null);
+      await audit.append(tx, {
+        action: 'policy.update',
+        result: 'success',
+        target: { type: 'security_policy', id: '1' },
+        detail: { ...next, note },
+      });
     },
 
-    /** Checks the password and opens a session; the same error whether or not the name exists. */
-    async login(
-      username: string,
-      password: string,
-      client: { ip: string | null; userAgent: string | null },
-    ): Promise<{ token: string; session: ResolvedSession }> {
-      const user = await repo.findUserByUsername(db, username);
-      if (!user) {
-        await verifyPassword(await decoyHash(), password);
-        throw invalidCredentials();
-      }
-      const ok = await verifyPassword(user.password_hash, password);
-      const at = clock.now();
-      if (!ok) {
-        await repo.recordLoginFailure(db, user.id, at.toISOString());
-        throw invalidCredentials();
-      }
-      if (user.status !== 'active') throw invalidCredentials();
-      const token = randomBytes(32).toString('base64url');
-      const csrfToken = randomBytes(24).toString('base64url');
-      const sessionId = sessionIdOf(token);
-      await repo.recordLoginSuccess(db, user.id, at.toISOString());
-      await repo.insertSession(db, {
-        id: sessionId,
-        user_id: user.id,
-        csrf_token: csrfToken,
-        created_at: at.toISOString(),
-        last_seen_at: at.toISOString(),
-        expires_at: new Date(at.getTime() + config.sessionMaxHours * 3_600_000).toISOString(),
-        client_ip: client.ip,
-        user_agent: client.userAgent?.slice(0, 300) ?? null,
+    /** Active auditors, who witness handovers. */
+    async witnesses() {
+      const rows = await db
+        .selectFrom('users as u')
+        .innerJoin('user_roles as r', 'r.user_id', 'u.id')
+        .innerJoin('units as n', 'n.id', 'u.unit_id')
+        .select(['u.id', 'u.display_name', 'n.name as unit_name'])
+        .where('r.role', '=', 'auditor')
+        .where('u.status', '=', 'active')
+        .orderBy('u.display_name')
+        .execute();
+      return rows.map((r) => ({ id: r.id, displayName: r.display_name, unitName: r.unit_name }));
+    },
+
+    async savePolicy(
+      caller: SessionUser,
+      next: SecurityPolicy,
+      meta: RequestMeta,
+    ): Promise<SecurityPolicy> {
+      await withTransaction(db, async (tx) => {
+        await repo.savePolicy(tx, JSON.stringify(next), clock.now().toISOString(), caller.id);
+        await audit.append(tx, {
+          action: 'policy.update',
+          result: 'success',
+          actor: { id: caller.id, name: caller.displayName, unitId: caller.unitId },
+          target: { type: 'security_policy', id: '1' },
+          fields: Object.keys(next),
+          clientIp: meta.ip,
+          requestId: meta.requestId,
+          detail: next,
+        });
       });
-      return { token, session: { sessionId, csrfToken, user: await toSessionUser(user) } };
+      return policy();
     },
 
     /**
-     * The session behind a token, or null when it is unknown, expired, idle too long or its
-     * account is no longer active — checked on every request, so a disabled account stops
-     * working at once.
+     * `mzhub bootstrap`: on a database with no accounts, creates exactly the three
+     * administrators (三员) in the platform's own unit, with one-time passwords that must be
+     * changed at first login.
      */
-    async resolveSession(token: string): Promise<ResolvedSession | null> {
-      const sessionId = sessionIdOf(token);
-      const session = await repo.findSession(db, sessionId);
-      if (!session) return null;
-      const now = clock.now();
-      const idleLimit =
-        new Date(session.last_seen_at).getTime() + config.sessionIdleMinutes * 60_000;
-      if (now.toISOString() >= session.expires_at || now.getTime() >= idleLimit) {
-        await repo.deleteSession(db, sessionId);
-        return null;
+    async bootstrap(platformUnitId: string) {
+      const any = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+      if (any) {
+        throw new AppError(
+          'conflict',
+          'bootstrap.not_empty',
+          '数据库中已有账号，bootstrap 只能在空库上执行一次',
+        );
       }
-      const user = await repo.findUserById(db, session.user_id);
-      if (!user || user.status !== 'active') return null;
-      // One write a minute at most: enough for the idle timeout, cheap for busy pages.
-      if (now.getTime() - new Date(session.last_seen_at).getTime() > 60_000) {
-        await repo.touchSession(db, sessionId, now.toISOString());
-      }
-      return { sessionId, csrfToken: session.csrf_token, user: await toSessionUser(user) };
-    },
-
-    async logout(sessionId: string): Promise<void> {
-      await repo.deleteSession(db, sessionId);
+      const created: { username: string; role: string; password: string }[] = [];
+      await withTransaction(db, async (tx) => {
+        for (const [username, role, displayName] of [
+          ['sysadmin', 'account_admin', '系统管理员'],
+          ['secadmin', 'security_admin', '安全管理员'],
+          ['auditor', 'auditor', '安全审计员'],
+        ] as const) {
+          const password = oneTimePassword();
+          const id = await createUser(tx, {
+            username,
+            displayName,
+            unitId: platformUnitId,
+            password,
+            roles: [role],
+            mustChangePassword: true,
+          });
+          await audit.append(tx, {
+            action: 'account.bootstrap',
+            result: 'success',
+            target: { type: 'account', id, unitId: platformUnitId },
+            detail: { username, role },
+          });
+          created.push({ username, role: roleTable[role].name, password });
+        }
+      });
+      return created;
     },
   };
 }

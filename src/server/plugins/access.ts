@@ -1,13 +1,23 @@
 /**
  * Authentication and access, decided in one place. Every route declares who may call it in
- * its `config.access`: 'public', 'user' (any logged-in account) or a permission. A route
+ * its `config.access`: 'public', 'user' (any signed-in account) or a permission. A route
  * registered without a declaration is refused at start-up, so no endpoint can forget it.
- * Console requests carry the session cookie plus an `x-csrf-token` header on every change.
+ *
+ * Console requests carry the session cookie plus an `x-csrf-token` header on every change;
+ * machine clients send `Authorization: Bearer mzt_…`. A session that must first change its
+ * password or enrol a second factor, or whose screen is locked, reaches only the routes that
+ * say so (`config.allowRestricted`, `config.allowLocked`). Refusals are audited.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AuditService } from '../../modules/audit/service.ts';
 import type { Permission } from '../../modules/iam/permissions.ts';
-import type { IamService, ResolvedSession, SessionUser } from '../../modules/iam/service.ts';
+import type {
+  IamService,
+  RequestMeta,
+  ResolvedSession,
+  SessionUser,
+} from '../../modules/iam/service.ts';
 import { AppError } from '../errors.ts';
 
 export type Access = 'public' | 'user' | Permission;
@@ -17,6 +27,10 @@ export const SESSION_COOKIE = 'mzhub_session';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** Reachable while the session must change its password or enrol a second factor. */
+    allowRestricted?: boolean;
+    /** Reachable while the session's screen is locked. */
+    allowLocked?: boolean;
   }
   interface FastifyRequest {
     session: ResolvedSession | null;
@@ -25,14 +39,27 @@ declare module 'fastify' {
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The logged-in caller; throws `auth.required` for anonymous requests. */
+/** The signed-in caller; throws `auth.required` for anonymous requests. */
 export function currentUser(request: FastifyRequest): SessionUser {
+  return currentSession(request).user;
+}
+
+export function currentSession(request: FastifyRequest): ResolvedSession {
   if (!request.session) throw new AppError('unauthenticated', 'auth.required', '请先登录');
-  return request.session.user;
+  return request.session;
+}
+
+/** Client address and request id, for the audit trail. */
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  return {
+    ip: request.ip,
+    requestId: request.id,
+    userAgent: request.headers['user-agent'] ?? null,
+  };
 }
 
 export const accessPlugin = fp(
-  async (app: FastifyInstance, opts: { iam: IamService }) => {
+  async (app: FastifyInstance, opts: { iam: IamService; audit: AuditService }) => {
     app.decorateRequest('session', null);
 
     app.addHook('onRoute', (route) => {
@@ -46,20 +73,26 @@ export const accessPlugin = fp(
     });
 
     app.addHook('preHandler', async (request) => {
-      const access = request.routeOptions.config.access;
+      const config = request.routeOptions.config;
+      const access = config.access;
       if (!access || access === 'public') return;
-      const token = request.cookies[SESSION_COOKIE];
-      request.session = token ? await opts.iam.resolveSession(token) : null;
-      if (!request.session) {
+      const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      const cookie = request.cookies[SESSION_COOKIE];
+      request.session = bearer
+        ? await opts.iam.resolveApiToken(bearer)
+        : cookie
+          ? await opts.iam.resolveSession(cookie)
+          : null;
+      const session = request.session;
+      if (!session) {
         throw new AppError(
           'unauthenticated',
           'auth.required',
           '请先登录，或登录已超时，请重新登录',
         );
       }
-      if (unsafeMethods.has(request.method)) {
-        const sent = request.headers['x-csrf-token'];
-        if (sent !== request.session.csrfToken) {
+      if (session.sessionId && unsafeMethods.has(request.method)) {
+        if (request.headers['x-csrf-token'] !== session.csrfToken) {
           throw new AppError(
             'forbidden',
             'auth.csrf',
@@ -67,7 +100,35 @@ export const accessPlugin = fp(
           );
         }
       }
-      if (access !== 'user' && !request.session.user.permissions.includes(access)) {
+      if (session.locked && !config.allowLocked) {
+        throw new AppError('locked', 'auth.session_locked', '屏幕已锁定，请输入密码解锁');
+      }
+      if (session.restriction && !config.allowRestricted) {
+        throw session.restriction === 'password_change'
+          ? new AppError(
+              'forbidden',
+              'auth.password_change_required',
+              '请先修改密码（首次登录、密码被重置或已超过有效期）',
+            )
+          : new AppError(
+              'forbidden',
+              'auth.second_factor_setup_required',
+              '您的角色要求使用动态口令，请先完成绑定',
+            );
+      }
+      if (access !== 'user' && !session.user.permissions.includes(access)) {
+        await opts.audit.record({
+          action: 'access.denied',
+          result: 'denied',
+          actor: {
+            id: session.user.id,
+            name: session.user.displayName,
+            unitId: session.user.unitId,
+          },
+          clientIp: request.ip,
+          requestId: request.id,
+          detail: { method: request.method, route: request.routeOptions.url, permission: access },
+        });
         throw new AppError('forbidden', 'auth.permission_denied', '您的账号没有执行此操作的权限');
       }
     });

@@ -107,7 +107,11 @@ export function buildUrl(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+export async function request<T>(
+  method: Method,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -140,7 +144,11 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
   if (!res.ok) {
     const problem: Problem = isObject(data) ? data : {};
     const err = new ApiError(res.status, problem);
-    if (res.status === 401 && err.code === 'auth.required' && opts.redirectOnUnauthorized !== false) {
+    if (
+      res.status === 401 &&
+      err.code === 'auth.required' &&
+      opts.redirectOnUnauthorized !== false
+    ) {
       onUnauthorized?.(err);
     }
     throw err;
@@ -161,7 +169,8 @@ export const api = {
     request<T>('PUT', path, { ...opts, body }),
   patch: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('PATCH', path, { ...opts, body }),
-  delete: <T>(path: string, opts: Omit<RequestOptions, 'body'> = {}) => request<T>('DELETE', path, opts),
+  delete: <T>(path: string, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('DELETE', path, opts),
 };
 
 // ---- form helpers -----------------------------------------------------------------------

@@ -18,7 +18,11 @@ import type {
 
 export const authApi = {
   login: (username: string, password: string) =>
-    api.post<Session>('/api/v1/auth/login', { username, password }, { redirectOnUnauthorized: false }),
+    api.post<Session>(
+      '/api/v1/auth/login',
+      { username, password },
+      { redirectOnUnauthorized: false },
+    ),
   logout: () => api.post<void>('/api/v1/auth/logout'),
   me: () => api.get<Session>('/api/v1/auth/me', undefined, { redirectOnUnauthorized: false }),
 };
@@ -35,7 +39,11 @@ export const divisionApi = {
       signal ? { signal } : {},
     ),
   get: (code: string, signal?: AbortSignal) =>
-    api.get<DivisionDetail>(`/api/v1/divisions/${encodeURIComponent(code)}`, undefined, signal ? { signal } : {}),
+    api.get<DivisionDetail>(
+      `/api/v1/divisions/${encodeURIComponent(code)}`,
+      undefined,
+      signal ? { signal } : {},
+    ),
   stats: () => api.get<DivisionStats>('/api/v1/divisions/stats'),
 };
 
@@ -52,12 +60,14 @@ export const unitApi = {
     api.get<Page<Unit>>('/api/v1/units', { ...query }, signal ? { signal } : {}),
   get: (id: string) => api.get<Unit>(`/api/v1/units/${encodeURIComponent(id)}`),
   create: (input: UnitInput) => api.post<Unit>('/api/v1/units', input),
-  update: (id: string, patch: UnitPatch) => api.patch<Unit>(`/api/v1/units/${encodeURIComponent(id)}`, patch),
+  update: (id: string, patch: UnitPatch) =>
+    api.patch<Unit>(`/api/v1/units/${encodeURIComponent(id)}`, patch),
 };
 
 export const calendarApi = {
   year: (year: number) => api.get<CalendarYear>('/api/v1/calendar', { year }),
-  addOverride: (input: CalendarOverrideInput) => api.post<unknown>('/api/v1/calendar/overrides', input),
+  addOverride: (input: CalendarOverrideInput) =>
+    api.post<unknown>('/api/v1/calendar/overrides', input),
   addWorkingDays: (from: string, days: number) =>
     api.get<DueDate>('/api/v1/calendar/add-working-days', { from, days }),
 };

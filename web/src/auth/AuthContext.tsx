@@ -1,7 +1,15 @@
 // The signed-in user and the CSRF token, loaded from GET /api/v1/auth/me when the console
 // opens and replaced on login / logout. A 401 `auth.required` from any call sends the user
 // back to the login page, remembering where they were.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/client';
 import { authApi } from '../api/endpoints';
@@ -24,7 +32,8 @@ const AuthContext = createContext<AuthState | null>(null);
 
 /** Where to go back to after login: same-origin paths only, never the login page itself. */
 export function safeRedirect(target: string | null | undefined): string {
-  if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/login')) return '/';
+  if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/login'))
+    return '/';
   return target;
 }
 
@@ -78,7 +87,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUnauthorizedHandler(() => {
       signOutLocally();
       const here = window.location.pathname + window.location.search;
-      if (!window.location.pathname.startsWith('/login')) void navigate(loginPathFor(here), { replace: true });
+      if (!window.location.pathname.startsWith('/login'))
+        void navigate(loginPathFor(here), { replace: true });
     });
     return () => setUnauthorizedHandler(null);
   }, [navigate, signOutLocally]);
@@ -111,7 +121,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setStatus('loading');
         setAttempt((n) => n + 1);
       },
-      can: (permission: string) => !!user && (user.permissions.includes(permission) || user.permissions.includes('*')),
+      can: (permission: string) =>
+        !!user && (user.permissions.includes(permission) || user.permissions.includes('*')),
     }),
     [status, user, loadError, login, logout],
   );

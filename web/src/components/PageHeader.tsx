@@ -1,6 +1,14 @@
 import type { ReactNode } from 'react';
 
-export default function PageHeader({ title, subtitle, extra }: { title: string; subtitle?: ReactNode; extra?: ReactNode }) {
+export default function PageHeader({
+  title,
+  subtitle,
+  extra,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  extra?: ReactNode;
+}) {
   return (
     <div className="page-header">
       <div>

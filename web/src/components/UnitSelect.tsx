@@ -56,8 +56,14 @@ export default function UnitSelect({
   useEffect(() => () => window.clearTimeout(timer.current), []);
 
   const options = useMemo(() => {
-    const list = units.filter((u) => u.id !== excludeId).map((u) => ({ value: u.id, label: u.name, divisionName: u.divisionName }));
-    if (initialOption && value === initialOption.id && !list.some((o) => o.value === initialOption.id)) {
+    const list = units
+      .filter((u) => u.id !== excludeId)
+      .map((u) => ({ value: u.id, label: u.name, divisionName: u.divisionName }));
+    if (
+      initialOption &&
+      value === initialOption.id &&
+      !list.some((o) => o.value === initialOption.id)
+    ) {
       list.unshift({ value: initialOption.id, label: initialOption.name, divisionName: '' });
     }
     return list;
@@ -80,7 +86,9 @@ export default function UnitSelect({
         <span>
           {o.label}
           {o.data.divisionName && (
-            <span style={{ color: '#94a3b8', marginLeft: 8, fontSize: 12 }}>{o.data.divisionName}</span>
+            <span style={{ color: '#94a3b8', marginLeft: 8, fontSize: 12 }}>
+              {o.data.divisionName}
+            </span>
           )}
         </span>
       )}

@@ -55,9 +55,7 @@ export default function MainLayout() {
 
   const items = useMemo(() => buildMenu(can), [can]);
   const current = routeForPath(location.pathname);
-  const [openKeys, setOpenKeys] = useState<string[]>(() =>
-    menuGroups.map((g) => `group:${g.key}`),
-  );
+  const [openKeys, setOpenKeys] = useState<string[]>(() => menuGroups.map((g) => `group:${g.key}`));
 
   const onLogout = async () => {
     setLoggingOut(true);

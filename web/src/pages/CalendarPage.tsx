@@ -35,7 +35,17 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-function MonthCard({ year, month, byDate, today }: { year: number; month: number; byDate: Map<string, CalendarDay>; today: string }) {
+function MonthCard({
+  year,
+  month,
+  byDate,
+  today,
+}: {
+  year: number;
+  month: number;
+  byDate: Map<string, CalendarDay>;
+  today: string;
+}) {
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   const first = `${year}-${pad(month)}-01`;
   const lead = (weekdayOf(first) + 6) % 7; // Monday first
@@ -54,7 +64,11 @@ function MonthCard({ year, month, byDate, today }: { year: number; month: number
       <div
         key={date}
         className={cls.join(' ')}
-        title={special ? `${date} ${special.name}${special.kind === 'holiday' ? '（放假）' : '（调休上班）'}` : date}
+        title={
+          special
+            ? `${date} ${special.name}${special.kind === 'holiday' ? '（放假）' : '（调休上班）'}`
+            : date
+        }
         data-date={date}
         data-kind={special?.kind ?? ''}
       >
@@ -95,23 +109,40 @@ function OverrideCard({ onAdded }: { onAdded: (date: string) => void }) {
     const date = v.date.format('YYYY-MM-DD');
     setSaving(true);
     try {
-      await calendarApi.addOverride({ date, kind: v.kind, name: v.name.trim(), notice: v.notice.trim() });
+      await calendarApi.addOverride({
+        date,
+        kind: v.kind,
+        name: v.name.trim(),
+        notice: v.notice.trim(),
+      });
       message.success(`已添加 ${date} ${v.kind === 'holiday' ? '放假' : '调休上班'}安排`);
       form.resetFields();
       onAdded(date);
     } catch (e) {
-      applyFormErrors(form, e, ['date', 'kind', 'name', 'notice'] as const, (t) => message.error(t));
+      applyFormErrors(form, e, ['date', 'kind', 'name', 'notice'] as const, (t) =>
+        message.error(t),
+      );
     } finally {
       setSaving(false);
     }
   };
 
   return (
-    <Card variant="borderless" title="添加放假 / 调休安排" size="small" data-testid="calendar-override-card">
+    <Card
+      variant="borderless"
+      title="添加放假 / 调休安排"
+      size="small"
+      data-testid="calendar-override-card"
+    >
       <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
         国务院办公厅发布新的放假通知后，在此逐日录入，办理期限将按新安排计算。
       </Typography.Paragraph>
-      <Form<OverrideForm> form={form} layout="vertical" initialValues={{ kind: 'holiday' }} onFinish={(v) => void submit(v)}>
+      <Form<OverrideForm>
+        form={form}
+        layout="vertical"
+        initialValues={{ kind: 'holiday' }}
+        onFinish={(v) => void submit(v)}
+      >
         <Form.Item name="date" label="日期" rules={[{ required: true, message: '请选择日期' }]}>
           <DatePicker style={{ width: '100%' }} data-testid="override-date" />
         </Form.Item>
@@ -125,13 +156,32 @@ function OverrideCard({ onAdded }: { onAdded: (date: string) => void }) {
             data-testid="override-kind"
           />
         </Form.Item>
-        <Form.Item name="name" label="节日名称" rules={[{ required: true, whitespace: true, message: '请输入节日名称，如：春节' }]}>
+        <Form.Item
+          name="name"
+          label="节日名称"
+          rules={[{ required: true, whitespace: true, message: '请输入节日名称，如：春节' }]}
+        >
           <Input placeholder="如：春节" maxLength={30} data-testid="override-name" />
         </Form.Item>
-        <Form.Item name="notice" label="依据文件" rules={[{ required: true, whitespace: true, message: '请输入通知文号' }]}>
-          <Input placeholder="如：国办发明电〔2025〕7号" maxLength={100} data-testid="override-notice" />
+        <Form.Item
+          name="notice"
+          label="依据文件"
+          rules={[{ required: true, whitespace: true, message: '请输入通知文号' }]}
+        >
+          <Input
+            placeholder="如：国办发明电〔2025〕7号"
+            maxLength={100}
+            data-testid="override-notice"
+          />
         </Form.Item>
-        <Button type="primary" htmlType="submit" icon={<PlusOutlined />} loading={saving} block data-testid="override-submit">
+        <Button
+          type="primary"
+          htmlType="submit"
+          icon={<PlusOutlined />}
+          loading={saving}
+          block
+          data-testid="override-submit"
+        >
           添加
         </Button>
       </Form>
@@ -166,7 +216,13 @@ function DueDateCard() {
       <Space orientation="vertical" style={{ width: '100%' }}>
         <div>
           <Typography.Text type="secondary">起算日期</Typography.Text>
-          <DatePicker value={from} onChange={(d) => setFrom(d)} allowClear={false} style={{ width: '100%' }} data-testid="due-from" />
+          <DatePicker
+            value={from}
+            onChange={(d) => setFrom(d)}
+            allowClear={false}
+            style={{ width: '100%' }}
+            data-testid="due-from"
+          />
         </div>
         <div>
           <Typography.Text type="secondary">工作日数</Typography.Text>
@@ -181,7 +237,14 @@ function DueDateCard() {
             data-testid="due-days"
           />
         </div>
-        <Button icon={<CalculatorOutlined />} onClick={() => void compute()} loading={busy} disabled={!from || !days} block data-testid="due-compute">
+        <Button
+          icon={<CalculatorOutlined />}
+          onClick={() => void compute()}
+          loading={busy}
+          disabled={!from || !days}
+          block
+          data-testid="due-compute"
+        >
           计算
         </Button>
         {due && (
@@ -240,7 +303,11 @@ export default function CalendarPage() {
         subtitle="法定节假日与调休安排，用于计算各类事项的办理期限（按北京时间）。"
         extra={
           <Space>
-            <Button icon={<LeftOutlined />} onClick={() => setYear((y) => y - 1)} aria-label="上一年" />
+            <Button
+              icon={<LeftOutlined />}
+              onClick={() => setYear((y) => y - 1)}
+              aria-label="上一年"
+            />
             <Select
               value={year}
               onChange={setYear}
@@ -248,14 +315,26 @@ export default function CalendarPage() {
               style={{ width: 110 }}
               data-testid="calendar-year"
             />
-            <Button icon={<RightOutlined />} onClick={() => setYear((y) => y + 1)} aria-label="下一年" />
+            <Button
+              icon={<RightOutlined />}
+              onClick={() => setYear((y) => y + 1)}
+              aria-label="下一年"
+            />
           </Space>
         }
       />
       <Row gutter={16}>
         <Col xs={24} xl={17}>
           <Card variant="borderless">
-            {error && <Alert type="error" showIcon title="日历加载失败" description={error} style={{ marginBottom: 16 }} />}
+            {error && (
+              <Alert
+                type="error"
+                showIcon
+                title="日历加载失败"
+                description={error}
+                style={{ marginBottom: 16 }}
+              />
+            )}
             {data && !data.covered && (
               <Alert
                 type="warning"
@@ -290,7 +369,13 @@ export default function CalendarPage() {
                         </div>
                         <div className="month-grid" data-testid="calendar-grid">
                           {Array.from({ length: 12 }, (_, i) => (
-                            <MonthCard key={i} year={year} month={i + 1} byDate={byDate} today={today} />
+                            <MonthCard
+                              key={i}
+                              year={year}
+                              month={i + 1}
+                              byDate={byDate}
+                              today={today}
+                            />
                           ))}
                         </div>
                       </>
@@ -309,20 +394,35 @@ export default function CalendarPage() {
                         locale={{ emptyText: '本年度暂无节假日或调休安排' }}
                         columns={[
                           { title: '日期', dataIndex: 'date', width: 120 },
-                          { title: '星期', dataIndex: 'date', key: 'wd', width: 90, render: (d: string) => WEEKDAY_NAMES[weekdayOf(d)] },
+                          {
+                            title: '星期',
+                            dataIndex: 'date',
+                            key: 'wd',
+                            width: 90,
+                            render: (d: string) => WEEKDAY_NAMES[weekdayOf(d)],
+                          },
                           {
                             title: '类型',
                             dataIndex: 'kind',
                             width: 110,
                             render: (k: CalendarDay['kind']) =>
-                              k === 'holiday' ? <Tag color="red">放假</Tag> : <Tag color="geekblue">调休上班</Tag>,
+                              k === 'holiday' ? (
+                                <Tag color="red">放假</Tag>
+                              ) : (
+                                <Tag color="geekblue">调休上班</Tag>
+                              ),
                           },
                           { title: '名称', dataIndex: 'name' },
                           {
                             title: '来源',
                             dataIndex: 'source',
                             width: 110,
-                            render: (s: CalendarDay['source']) => (s === 'override' ? <Tag color="purple">手动添加</Tag> : <Tag>内置</Tag>),
+                            render: (s: CalendarDay['source']) =>
+                              s === 'override' ? (
+                                <Tag color="purple">手动添加</Tag>
+                              ) : (
+                                <Tag>内置</Tag>
+                              ),
                           },
                         ]}
                       />

@@ -9,7 +9,8 @@ import { useUser } from '../auth/AuthContext';
 import PageHeader from '../components/PageHeader';
 import { engineLabels, formatLongDate, shanghaiDate } from '../utils/format';
 
-type Loaded<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; message: string };
+type Loaded<T> =
+  { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; message: string };
 
 /** How many units the caller can see. The list API has no total, so page through it (capped). */
 async function countUnits(): Promise<{ count: number; more: boolean }> {
@@ -44,7 +45,8 @@ function useLoad<T>(load: () => Promise<T>): Loaded<T> {
 
 function StatValue<T>({ data, render }: { data: Loaded<T>; render: (v: T) => ReactNode }) {
   if (data.state === 'loading') return <Skeleton.Input active size="small" />;
-  if (data.state === 'error') return <Typography.Text type="danger">{data.message}</Typography.Text>;
+  if (data.state === 'error')
+    return <Typography.Text type="danger">{data.message}</Typography.Text>;
   return <>{render(data.value)}</>;
 }
 
@@ -62,7 +64,7 @@ export default function DashboardPage() {
       />
       <Row gutter={[16, 16]}>
         <Col xs={24} md={8}>
-          <Card variant="borderless" data-testid="stat-units">
+          <Card variant="borderless" data-testid="stat-units" style={{ height: '100%' }}>
             <StatValue
               data={units}
               render={(v) => (
@@ -80,7 +82,7 @@ export default function DashboardPage() {
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card variant="borderless" data-testid="stat-divisions">
+          <Card variant="borderless" data-testid="stat-divisions" style={{ height: '100%' }}>
             <StatValue
               data={divisions}
               render={(v) => (
@@ -103,7 +105,13 @@ export default function DashboardPage() {
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card variant="borderless" data-testid="stat-health" title="平台运行状态" size="small">
+          <Card
+            variant="borderless"
+            data-testid="stat-health"
+            title="平台运行状态"
+            size="small"
+            style={{ height: '100%' }}
+          >
             <StatValue
               data={health}
               render={(h) => (
@@ -117,14 +125,22 @@ export default function DashboardPage() {
                       children: (
                         <Badge
                           status={h.status === 'ok' ? 'success' : 'error'}
-                          text={<span data-testid="health-status">{h.status === 'ok' ? '运行正常' : h.status}</span>}
+                          text={
+                            <span data-testid="health-status">
+                              {h.status === 'ok' ? '运行正常' : h.status}
+                            </span>
+                          }
                         />
                       ),
                     },
                     {
                       key: 'engine',
                       label: '数据库引擎',
-                      children: <span data-testid="health-engine">{engineLabels[h.engine] ?? h.engine}</span>,
+                      children: (
+                        <span data-testid="health-engine">
+                          {engineLabels[h.engine] ?? h.engine}
+                        </span>
+                      ),
                     },
                     {
                       key: 'schema',
@@ -142,14 +158,33 @@ export default function DashboardPage() {
       <Card variant="borderless" title="常用功能" style={{ marginTop: 16 }}>
         <Row gutter={[16, 16]}>
           {[
-            { to: '/org/units', icon: <ClusterOutlined />, title: '单位管理', desc: '维护本级及下级单位信息' },
-            { to: '/org/divisions', icon: <GlobalOutlined />, title: '行政区划', desc: '查看 GB/T 2260 区划代码及变更' },
-            { to: '/calendar', icon: <CalendarOutlined />, title: '工作日历', desc: '法定节假日、调休及办理期限' },
+            {
+              to: '/org/units',
+              icon: <ClusterOutlined />,
+              title: '单位管理',
+              desc: '维护本级及下级单位信息',
+            },
+            {
+              to: '/org/divisions',
+              icon: <GlobalOutlined />,
+              title: '行政区划',
+              desc: '查看 GB/T 2260 区划代码及变更',
+            },
+            {
+              to: '/calendar',
+              icon: <CalendarOutlined />,
+              title: '工作日历',
+              desc: '法定节假日、调休及办理期限',
+            },
           ].map((x) => (
             <Col xs={24} sm={8} key={x.to}>
               <Link to={x.to}>
                 <Card size="small" hoverable>
-                  <Card.Meta avatar={<span style={{ fontSize: 22, color: '#1d4ed8' }}>{x.icon}</span>} title={x.title} description={x.desc} />
+                  <Card.Meta
+                    avatar={<span style={{ fontSize: 22, color: '#1d4ed8' }}>{x.icon}</span>}
+                    title={x.title}
+                    description={x.desc}
+                  />
                 </Card>
               </Link>
             </Col>

@@ -36,7 +36,10 @@ export default function LoginPage() {
   return (
     <div className="login-page" data-testid="login-page">
       <div className="login-brand">
-        <span className="app-brand-mark" style={{ width: 48, height: 48, fontSize: 24, borderRadius: 10 }}>
+        <span
+          className="app-brand-mark"
+          style={{ width: 48, height: 48, fontSize: 24, borderRadius: 10 }}
+        >
           民
         </span>
         <h1>民政数据资源共享平台</h1>
@@ -60,7 +63,11 @@ export default function LoginPage() {
           onValuesChange={() => error && setError(null)}
           autoComplete="on"
         >
-          <Form.Item name="username" label="用户名" rules={[{ required: true, whitespace: true, message: '请输入用户名' }]}>
+          <Form.Item
+            name="username"
+            label="用户名"
+            rules={[{ required: true, whitespace: true, message: '请输入用户名' }]}
+          >
             <Input
               prefix={<UserOutlined />}
               placeholder="请输入用户名"
@@ -69,7 +76,11 @@ export default function LoginPage() {
               data-testid="login-username"
             />
           </Form.Item>
-          <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }]}>
+          <Form.Item
+            name="password"
+            label="密码"
+            rules={[{ required: true, message: '请输入密码' }]}
+          >
             <Input.Password
               prefix={<LockOutlined />}
               placeholder="请输入密码"
@@ -78,7 +89,13 @@ export default function LoginPage() {
             />
           </Form.Item>
           <Form.Item style={{ marginBottom: 0 }}>
-            <Button type="primary" htmlType="submit" block loading={submitting} data-testid="login-submit">
+            <Button
+              type="primary"
+              htmlType="submit"
+              block
+              loading={submitting}
+              data-testid="login-submit"
+            >
               登 录
             </Button>
           </Form.Item>

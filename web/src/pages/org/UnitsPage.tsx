@@ -1,5 +1,17 @@
 import { EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Input, Select, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Input,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+  type TableColumnsType,
+} from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api/client';
 import { unitApi, type UnitQuery } from '../../api/endpoints';
@@ -29,7 +41,9 @@ export default function UnitsPage() {
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [justCreated, setJustCreated] = useState<string | null>(null);
-  const [modal, setModal] = useState<{ open: boolean; unit: Unit | null; key: number } | null>(null);
+  const [modal, setModal] = useState<{ open: boolean; unit: Unit | null; key: number } | null>(
+    null,
+  );
   const controller = useRef<AbortController | null>(null);
 
   const fetchPage = useCallback(
@@ -52,7 +66,9 @@ export default function UnitsPage() {
         setError(null);
         setNextCursor(page.nextCursor);
         setItems((prev) => {
-          const list = cursor ? [...prev, ...page.items.filter((u) => !prev.some((p) => p.id === u.id))] : page.items;
+          const list = cursor
+            ? [...prev, ...page.items.filter((u) => !prev.some((p) => p.id === u.id))]
+            : page.items;
           // A unit just created stays visible at the top even if it sorts onto a later page.
           if (pinned && !list.some((u) => u.id === pinned.id)) return [pinned, ...list];
           return list;
@@ -89,6 +105,7 @@ export default function UnitsPage() {
     {
       title: '单位名称',
       dataIndex: 'name',
+      minWidth: 220,
       render: (name: string, u) => (
         <Space size={6}>
           <span data-testid="unit-cell-name">{name}</span>
@@ -99,14 +116,20 @@ export default function UnitsPage() {
     {
       title: '统一社会信用代码',
       dataIndex: 'creditCode',
-      width: 200,
+      width: 190,
       render: (v: string | null) =>
-        v ? <Typography.Text style={{ fontFamily: 'ui-monospace, Menlo, Consolas, monospace' }}>{v}</Typography.Text> : <Typography.Text type="secondary">—</Typography.Text>,
+        v ? (
+          <Typography.Text style={{ fontFamily: 'ui-monospace, Menlo, Consolas, monospace' }}>
+            {v}
+          </Typography.Text>
+        ) : (
+          <Typography.Text type="secondary">—</Typography.Text>
+        ),
     },
     {
       title: '所属行政区划',
       dataIndex: 'divisionName',
-      width: 180,
+      width: 140,
       render: (name: string, u) => (
         <Tooltip title={`区划代码 ${u.divisionCode}`}>
           <span>{name || u.divisionCode}</span>
@@ -116,25 +139,26 @@ export default function UnitsPage() {
     {
       title: '上级单位',
       dataIndex: 'parentUnitName',
-      width: 200,
+      width: 190,
       render: (v: string | null) => v ?? <Typography.Text type="secondary">—</Typography.Text>,
     },
     {
       title: '单位类型',
       dataIndex: 'type',
-      width: 110,
+      width: 100,
       render: (t: UnitType) => <Tag color={unitTypeColors[t]}>{unitTypeLabels[t] ?? t}</Tag>,
     },
     {
       title: '状态',
       dataIndex: 'status',
-      width: 80,
-      render: (s: Unit['status']) => (s === 'active' ? <Tag color="success">启用</Tag> : <Tag>停用</Tag>),
+      width: 70,
+      render: (s: Unit['status']) =>
+        s === 'active' ? <Tag color="success">启用</Tag> : <Tag>停用</Tag>,
     },
     {
       title: '更新时间',
       dataIndex: 'updatedAt',
-      width: 170,
+      width: 165,
       render: (v: string) => formatDateTime(v),
     },
     ...(canManage
@@ -142,7 +166,7 @@ export default function UnitsPage() {
           {
             title: '操作',
             key: 'actions',
-            width: 90,
+            width: 80,
             fixed: 'right' as const,
             render: (_: unknown, u: Unit) => (
               <Button
@@ -210,7 +234,11 @@ export default function UnitsPage() {
             data-testid="unit-filter-type"
           />
           <Tooltip title="刷新">
-            <Button icon={<ReloadOutlined />} onClick={() => void fetchPage(null)} data-testid="unit-refresh" />
+            <Button
+              icon={<ReloadOutlined />}
+              onClick={() => void fetchPage(null)}
+              data-testid="unit-refresh"
+            />
           </Tooltip>
         </Space>
         {error && (
@@ -230,16 +258,31 @@ export default function UnitsPage() {
           dataSource={items}
           loading={loading}
           pagination={false}
-          scroll={{ x: 1100 }}
-          locale={{ emptyText: filters.q || filters.divisionCode || filters.type ? '没有符合条件的单位' : '暂无单位' }}
+          scroll={{ x: 1120 }}
+          locale={{
+            emptyText:
+              filters.q || filters.divisionCode || filters.type ? '没有符合条件的单位' : '暂无单位',
+          }}
           data-testid="units-table"
         />
-        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginTop: 16 }}>
+        <div
+          style={{
+            display: 'flex',
+            justifyContent: 'space-between',
+            alignItems: 'center',
+            marginTop: 16,
+          }}
+        >
           <Typography.Text type="secondary" data-testid="units-count">
-            已加载 {items.length} 个单位{nextCursor ? '，还有更多' : items.length > 0 ? '，已全部加载' : ''}
+            已加载 {items.length} 个单位
+            {nextCursor ? '，还有更多' : items.length > 0 ? '，已全部加载' : ''}
           </Typography.Text>
           {nextCursor && (
-            <Button loading={loadingMore} onClick={() => void fetchPage(nextCursor)} data-testid="units-load-more">
+            <Button
+              loading={loadingMore}
+              onClick={() => void fetchPage(nextCursor)}
+              data-testid="units-load-more"
+            >
               加载更多
             </Button>
           )}
