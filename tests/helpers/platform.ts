@@ -98,6 +98,11 @@ export async function createTestPlatform(
   };
   const services = createServices(ctx);
   await services.org.ensureBuiltinDivisions();
+  // Tests sign in without an authenticator unless a test turns the second factor on.
+  const policy = await services.iam.policy();
+  await withTransaction(handle.db, (tx) =>
+    services.iam.initialisePolicy(tx, { ...policy, secondFactorRoles: [] }, 'test'),
+  );
   const app = await buildApp(ctx, options);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -116,10 +116,10 @@ export function createAccountService(
   /** Loads an account the caller may manage, or fails as if it did not exist. */
   async function managedAccount(caller: SessionUser, id: string): Promise<repo.UserWithUnit> {
     const scope = accountScope(caller);
-    const row = (await scopeFilter(scope)(accountsQuery())
+    const row = await scopeFilter(scope)(accountsQuery())
       .where('u.id', '=', id)
       .where('u.kind', '=', managedKind(caller))
-      .executeTakeFirst());
+      .executeTakeFirst();
     if (!row) throw notFound('account.not_found', '账号不存在或不在您的管理范围内');
     if (row.id === caller.id)
       throw forbidden('account.self_change', '不能管理自己的账号（三员分立）');

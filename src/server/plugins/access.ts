@@ -24,7 +24,17 @@ export type Access = 'public' | 'user' | Permission;
 
 export const SESSION_COOKIE = 'mzhub_session';
 
+/** Every API route with its declared access, for the route × role × scope test. */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access | null;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    accessTable: RouteAccess[];
+  }
   interface FastifyContextConfig {
     access?: Access;
     /** Reachable while the session must change its password or enrol a second factor. */
@@ -61,9 +71,18 @@ export function requestMeta(request: FastifyRequest): RequestMeta {
 export const accessPlugin = fp(
   async (app: FastifyInstance, opts: { iam: IamService; audit: AuditService }) => {
     app.decorateRequest('session', null);
+    const accessTable: RouteAccess[] = [];
+    app.decorate('accessTable', accessTable);
 
     app.addHook('onRoute', (route) => {
-      const access = (route.config)?.access;
+      if (route.url.startsWith('/api')) {
+        accessTable.push({
+          method: String(route.method),
+          url: route.url,
+          access: (route.config as { access?: Access } | undefined)?.access ?? null,
+        });
+      }
+      const access = route.config?.access;
       const internal = route.url.startsWith('/api/docs') || !route.url.startsWith('/api');
       if (!access && !internal) {
         throw new Error(
@@ -72,7 +91,9 @@ export const accessPlugin = fp(
       }
     });
 
-    app.addHook('preHandler', async (request) => {
+    // Before validation: a caller without access learns nothing about what a valid request
+    // would look like.
+    app.addHook('preValidation', async (request) => {
       const config = request.routeOptions.config;
       const access = config.access;
       if (!access || access === 'public') return;
