@@ -79,7 +79,7 @@ export const accessPlugin = fp(
         accessTable.push({
           method: String(route.method),
           url: route.url,
-          access: (route.config as { access?: Access } | undefined)?.access ?? null,
+          access: (route.config)?.access ?? null,
         });
       }
       const access = route.config?.access;
