@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError, loadConfig, redactUrl } from '../server/config.ts';
 import { AppError } from '../server/errors.ts';
+import { systemContext } from '../modules/audit/service.ts';
 import { buildApp } from '../server/app.ts';
 import { platformVersion } from '../server/version.ts';
 import { loadDemoData } from './demo.ts';
@@ -99,7 +100,7 @@ divisions
         const content = readFileSync(file, 'utf8');
         const result = await rt.services.org.importDivisions(
           { content, format: opts.format, sourceName: opts.source || file },
-          null,
+          systemContext(),
         );
         console.log(
           `已导入：共 ${result.rowCount} 条；新增 ${result.added}，更名 ${result.renamed}，撤销 ${result.retired}，恢复 ${result.restored}`,

@@ -6,7 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestPlatform, TEST_PASSWORD, type Caller, type TestPlatform } from '../../tests/helpers/platform.ts';
+import {
+  createTestPlatform,
+  TEST_PASSWORD,
+  type Caller,
+  type TestPlatform,
+} from '../../tests/helpers/platform.ts';
 import { testEngines } from '../../tests/helpers/engines.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { allRoles, roles, type Role } from '../modules/iam/permissions.ts';
@@ -19,7 +24,10 @@ import type { Access } from './plugins/access.ts';
  * - platform: platform-wide settings held by one role;
  * - scoped: filtered by the caller's unit or division — out-of-scope cases below.
  */
-const table: Record<string, { access: Access; scope: 'none' | 'reference' | 'own' | 'platform' | 'scoped' }> = {
+const table: Record<
+  string,
+  { access: Access; scope: 'none' | 'reference' | 'own' | 'platform' | 'scoped' }
+> = {
   'GET /api/health': { access: 'public', scope: 'none' },
   'GET /api/openapi.json': { access: 'public', scope: 'none' },
   'POST /api/v1/auth/login': { access: 'public', scope: 'none' },
@@ -38,7 +46,10 @@ const table: Record<string, { access: Access; scope: 'none' | 'reference' | 'own
   'POST /api/v1/unit-admins': { access: 'account.manage_admins', scope: 'scoped' },
   'GET /api/v1/unit-admins/:id': { access: 'account.manage_admins', scope: 'scoped' },
   'PATCH /api/v1/unit-admins/:id': { access: 'account.manage_admins', scope: 'scoped' },
-  'POST /api/v1/unit-admins/:id/reset-password': { access: 'account.manage_admins', scope: 'scoped' },
+  'POST /api/v1/unit-admins/:id/reset-password': {
+    access: 'account.manage_admins',
+    scope: 'scoped',
+  },
   'POST /api/v1/unit-admins/:id/disable': { access: 'account.manage_admins', scope: 'scoped' },
   'POST /api/v1/unit-admins/:id/enable': { access: 'account.manage_admins', scope: 'scoped' },
   'POST /api/v1/unit-admins/:id/unlock': { access: 'account.manage_admins', scope: 'scoped' },
@@ -87,7 +98,15 @@ for (const engine of testEngines()) {
     before(async () => {
       t = await createTestPlatform(engine);
       const unit = async (name: string, divisionCode: string) =>
-        (await t.services.org.createUnit({ name, divisionCode, type: 'agency', creditCode: null, parentUnitId: null })).id;
+        (
+          await t.services.org.createUnit({
+            name,
+            divisionCode,
+            type: 'agency',
+            creditCode: null,
+            parentUnitId: null,
+          })
+        ).id;
       ids.centre = await unit('河北省数据中心', '130000');
       ids.unitA = await unit('石家庄市民政局', '130100');
       ids.unitB = await unit('唐山市民政局', '130200');
@@ -102,7 +121,14 @@ for (const engine of testEngines()) {
       }
       const make = (username: string, unitId: string, role: Role) =>
         withTransaction(t.handle.db, (tx) =>
-          t.services.iam.createUser(tx, { username, displayName: username, unitId, password: TEST_PASSWORD, roles: [role], mustChangePassword: false }),
+          t.services.iam.createUser(tx, {
+            username,
+            displayName: username,
+            unitId,
+            password: TEST_PASSWORD,
+            roles: [role],
+            mustChangePassword: false,
+          }),
         );
       ids.adminOutside = await make('outside_admin', ids.unitOutside, 'unit_admin');
       ids.adminB = await make('b_admin', ids.unitB, 'unit_admin');
@@ -118,10 +144,15 @@ for (const engine of testEngines()) {
           .map((r) => [`${r.method} ${r.url}`, r.access]),
       );
       const missing = [...declared.keys()].filter((k) => !(k in table));
-      assert.deepEqual(missing, [], 'routes missing from the access table: add them with their expected access');
+      assert.deepEqual(
+        missing,
+        [],
+        'routes missing from the access table: add them with their expected access',
+      );
       const gone = Object.keys(table).filter((k) => !declared.has(k));
       assert.deepEqual(gone, [], 'table rows for routes that no longer exist');
-      for (const [key, row] of Object.entries(table)) assert.equal(declared.get(key), row.access, key);
+      for (const [key, row] of Object.entries(table))
+        assert.equal(declared.get(key), row.access, key);
     });
 
     /** The request for a route, its parameters filled with in-scope values. */
@@ -130,10 +161,24 @@ for (const engine of testEngines()) {
       // Targets hold no session of the test, so a password reset on them ends nothing.
       const idFor = url.startsWith('/api/v1/unit-admins') ? ids.adminB! : ids.businessA!;
       return url
-        .replace(':id', id ?? (url.startsWith('/api/v1/units') ? ids.unitA! : url.startsWith('/api/v1/auth/tokens') ? '00000000-0000-7000-8000-000000000000' : idFor))
+        .replace(
+          ':id',
+          id ??
+            (url.startsWith('/api/v1/units')
+              ? ids.unitA!
+              : url.startsWith('/api/v1/auth/tokens')
+                ? '00000000-0000-7000-8000-000000000000'
+                : idFor),
+        )
         .replace(':code', '130100')
         .replace(':date', '2027-01-01')
-        .concat(url.endsWith('/calendar') ? '?year=2026' : url.endsWith('add-working-days') ? '?from=2026-03-02&days=1' : '');
+        .concat(
+          url.endsWith('/calendar')
+            ? '?year=2026'
+            : url.endsWith('add-working-days')
+              ? '?from=2026-03-02&days=1'
+              : '',
+        );
     }
 
     async function callerFor(role: Role, key: string): Promise<Caller> {
@@ -147,13 +192,21 @@ for (const engine of testEngines()) {
         const method = key.split(' ')[0]!;
         const anonymous = await t.http(method, pathOf(key));
         const anonymousDenied = anonymous.status === 401;
-        if (anonymousDenied !== (row.access !== 'public')) failures.push(`anonymous ${key} → ${anonymous.status}`);
+        if (anonymousDenied !== (row.access !== 'public'))
+          failures.push(`anonymous ${key} → ${anonymous.status}`);
         for (const role of allRoles) {
           const allowed =
-            row.access === 'public' || row.access === 'user' || (roles[role].permissions as readonly string[]).includes(row.access);
+            row.access === 'public' ||
+            row.access === 'user' ||
+            (roles[role].permissions as readonly string[]).includes(row.access);
           const res = await t.http(method, pathOf(key), { as: await callerFor(role, key) });
-          const denied = res.status === 401 || (res.status === 403 && res.body?.code === 'auth.permission_denied');
-          if (denied === allowed) failures.push(`${role} ${key} → ${res.status} ${res.body?.code ?? ''} (expected ${allowed ? 'allow' : 'deny'})`);
+          const denied =
+            res.status === 401 ||
+            (res.status === 403 && res.body?.code === 'auth.permission_denied');
+          if (denied === allowed)
+            failures.push(
+              `${role} ${key} → ${res.status} ${res.body?.code ?? ''} (expected ${allowed ? 'allow' : 'deny'})`,
+            );
         }
       }
       assert.deepEqual(failures, []);
@@ -168,13 +221,29 @@ for (const engine of testEngines()) {
         const forAdmins = key.includes('/unit-admins');
         const as = forAdmins ? accountAdmin : unitAdmin;
         if (key.includes(':id')) {
-          const body = key.endsWith('/disable') || key.endsWith('/enable') ? { reason: '越权测试' } : key.endsWith('/handover') ? { kind: 'departure', items: '越权测试', witnessId: ids['user:auditor'] } : key.startsWith('PATCH') ? { office: '越权' } : undefined;
-          cases.push({ key, as, id: forAdmins ? ids.adminOutside : ids.businessB, body, expect: 404 });
+          const body =
+            key.endsWith('/disable') || key.endsWith('/enable')
+              ? { reason: '越权测试' }
+              : key.endsWith('/handover')
+                ? { kind: 'departure', items: '越权测试', witnessId: ids['user:auditor'] }
+                : key.startsWith('PATCH')
+                  ? { office: '越权' }
+                  : undefined;
+          cases.push({
+            key,
+            as,
+            id: forAdmins ? ids.adminOutside : ids.businessB,
+            body,
+            expect: 404,
+          });
         }
       }
       assert.equal(cases.length, 16, 'every scoped route with an id has an out-of-scope case');
       for (const c of cases) {
-        const res = await t.http(c.key.split(' ')[0]!, pathOf(c.key, c.id), { as: c.as, body: c.body });
+        const res = await t.http(c.key.split(' ')[0]!, pathOf(c.key, c.id), {
+          as: c.as,
+          body: c.body,
+        });
         assert.equal(res.status, c.expect, `${c.key}: ${JSON.stringify(res.body)}`);
         assert.equal(res.body.code, 'account.not_found', c.key);
       }
@@ -193,7 +262,14 @@ for (const engine of testEngines()) {
       // Creating accounts outside the scope is refused.
       const outside = await t.http('POST', '/api/v1/accounts', {
         as: unitAdmin,
-        body: { username: 'b_new', displayName: '外单位', citizenId: '11010519491231002X', phone: '13900000001', unitId: ids.unitB, roles: ['data_entry'] },
+        body: {
+          username: 'b_new',
+          displayName: '外单位',
+          citizenId: '11010519491231002X',
+          phone: '13900000001',
+          unitId: ids.unitB,
+          roles: ['data_entry'],
+        },
       });
       assert.equal(outside.body.code, 'account.unit_out_of_scope');
     });

@@ -39,8 +39,8 @@ export function createServices(ctx: AppContext) {
   return {
     audit,
     iam: createIamService(ctx, audit),
-    org: createOrgService(ctx),
-    calendar: createCalendarService(ctx),
+    org: createOrgService(ctx, audit),
+    calendar: createCalendarService(ctx, audit),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -104,28 +104,70 @@ async function getJson<T>(page: Page, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** The popup of a Select / Cascader currently open. */
-function openPopup(page: Page, cls: string): Locator {
-  return page.locator(`.${cls}`).filter({ visible: true }).last();
+/** Waits until no Select / Cascader popup is open (they cover the buttons below them). */
+async function popupsClosed(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.ant-select-dropdown')].every(
+      (e) =>
+        e.classList.contains('ant-select-dropdown-hidden') ||
+        getComputedStyle(e).display === 'none',
+    ),
+  );
+}
+
+/**
+ * Does an interaction with an antd popup until `done` appears: a popup can miss a click made
+ * while it is still opening, so try up to three times, closing it in between.
+ */
+async function withRetry(page: Page, what: string, act: () => Promise<void>, done: Locator) {
+  for (let attempt = 1; ; attempt++) {
+    await act();
+    try {
+      await done.waitFor({ timeout: 3_000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw new Error(`${what} failed after ${attempt} attempts`, { cause: e });
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(300);
+    }
+  }
+  await page.keyboard.press('Escape').catch(() => undefined);
+  await popupsClosed(page);
+}
+
+const OPEN_POPUP = '.ant-select-dropdown:not(.ant-select-dropdown-hidden)';
+
+/** Picks the option titled `title` in a Select, typing `search` first when given. */
+async function chooseOption(page: Page, select: Locator, title: string, search?: string) {
+  await withRetry(
+    page,
+    `choose “${title}”`,
+    async () => {
+      await select.click();
+      if (search) await page.keyboard.type(search);
+      await page.locator(`${OPEN_POPUP} .ant-select-item-option[title="${title}"]`).click();
+    },
+    select.filter({ hasText: title }),
+  );
 }
 
 /** Opens the cascader and clicks through the division path (from the province down). */
-async function pickDivision(
-  page: Page,
-  cascader: Locator,
-  path: { code: string; name: string }[],
-): Promise<void> {
-  await cascader.click();
-  const popup = openPopup(page, 'ant-cascader-dropdown');
-  for (const [i, step] of path.entries()) {
-    const item = popup
-      .locator('.ant-cascader-menu')
-      .nth(i)
-      .locator('.ant-cascader-menu-item', { has: page.locator(`[data-code="${step.code}"]`) });
-    await item.click();
-  }
-  if (await popup.isVisible()) await page.keyboard.press('Escape');
-  await cascader.filter({ hasText: path[path.length - 1]!.name }).waitFor();
+async function pickDivision(page: Page, cascader: Locator, path: { code: string; name: string }[]) {
+  await withRetry(
+    page,
+    `pick division ${path.map((p) => p.name).join(' / ')}`,
+    async () => {
+      await cascader.click();
+      for (const [i, step] of path.entries()) {
+        await page
+          .locator(`${OPEN_POPUP} .ant-cascader-menu`)
+          .nth(i)
+          .locator('.ant-cascader-menu-item', { has: page.locator(`[data-code="${step.code}"]`) })
+          .click();
+      }
+    },
+    cascader.filter({ hasText: path[path.length - 1]!.name }),
+  );
 }
 
 before(async () => {
@@ -235,15 +277,8 @@ describe('web console', () => {
       await dialog.getByTestId('unit-name').fill(name);
       await dialog.getByTestId('unit-credit-code').fill(creditCode);
       await pickDivision(page, dialog.getByTestId('unit-division'), divisionPath);
-      await dialog.getByTestId('unit-parent').click();
-      await page.keyboard.type(own.name.slice(0, 4));
-      await openPopup(page, 'ant-select-dropdown')
-        .locator(`.ant-select-item-option[title="${own.name}"]`)
-        .click();
-      await dialog.getByTestId('unit-type').click();
-      await openPopup(page, 'ant-select-dropdown')
-        .locator('.ant-select-item-option[title="事业单位"]')
-        .click();
+      await chooseOption(page, dialog.getByTestId('unit-parent'), own.name, own.name.slice(0, 4));
+      await chooseOption(page, dialog.getByTestId('unit-type'), '事业单位');
       await dialog.getByTestId('unit-form-submit').click();
       await dialog.waitFor({ state: 'hidden' });
 

@@ -15,6 +15,18 @@ export interface AuditActor {
   unitId: string | null;
 }
 
+/** Who acts and from where: attached to every entry a request causes. */
+export interface AuditContext {
+  actor: AuditActor | null;
+  clientIp: string | null;
+  requestId: string | null;
+}
+
+/** The context of a command-line or system action (no signed-in person). */
+export function systemContext(): AuditContext {
+  return { actor: null, clientIp: null, requestId: null };
+}
+
 export interface AuditInput {
   action: string;
   result: 'success' | 'failure' | 'denied';
@@ -94,6 +106,19 @@ export function createAuditService(ctx: AppContext) {
 
   return {
     append,
+    /** Appends an entry for an act done in `by`'s name. */
+    appendBy(
+      tx: Tx,
+      by: AuditContext,
+      input: Omit<AuditInput, 'actor' | 'clientIp' | 'requestId'>,
+    ) {
+      return append(tx, {
+        ...input,
+        actor: by.actor,
+        clientIp: by.clientIp,
+        requestId: by.requestId,
+      });
+    },
     /** Appends in a transaction of its own: for events with no change to go with (a failed login). */
     record(input: AuditInput): Promise<number> {
       return withTransaction(db, (tx) => append(tx, input));

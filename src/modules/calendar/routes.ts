@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../server/app.ts';
-import { currentUser } from '../../server/plugins/access.ts';
+import { auditContext } from '../../server/plugins/access.ts';
 import {
   AddWorkingDaysQuery,
   AddWorkingDaysResult,
@@ -58,7 +58,7 @@ export function registerCalendarRoutes(app: FastifyInstance, { calendar }: Servi
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await calendar.addOverride(request.body, currentUser(request).id)),
+      reply.status(201).send(await calendar.addOverride(request.body, auditContext(request))),
   );
 
   r.delete(
@@ -73,7 +73,7 @@ export function registerCalendarRoutes(app: FastifyInstance, { calendar }: Servi
       },
     },
     async (request, reply) => {
-      await calendar.removeOverride(request.params.date);
+      await calendar.removeOverride(request.params.date, auditContext(request));
       return reply.status(204).send(null);
     },
   );

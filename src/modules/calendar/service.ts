@@ -5,11 +5,13 @@
  * every app instance sees a new notice at once.
  */
 import type { AppContext } from '../../server/context.ts';
+import { withTransaction } from '../../db/transaction.ts';
+import type { AuditContext, AuditService } from '../audit/service.ts';
 import { AppError, conflict, notFound } from '../../server/errors.ts';
 import { createWorkingCalendar, type WorkingCalendar } from '../../lib/calendar/index.ts';
 import type { CalendarOverrideCreate, CalendarYear } from './schemas.ts';
 
-export function createCalendarService(ctx: AppContext) {
+export function createCalendarService(ctx: AppContext, audit: AuditService) {
   const { db, clock } = ctx;
 
   async function overrides() {
@@ -47,7 +49,7 @@ export function createCalendarService(ctx: AppContext) {
       return { year, covered, days };
     },
 
-    async addOverride(input: CalendarOverrideCreate, actor: string | null) {
+    async addOverride(input: CalendarOverrideCreate, by: AuditContext) {
       const existing = await db
         .selectFrom('calendar_overrides')
         .select('date')
@@ -61,9 +63,17 @@ export function createCalendarService(ctx: AppContext) {
         name: input.name,
         notice: input.notice ?? null,
         created_at: clock.now().toISOString(),
-        created_by: actor,
+        created_by: by.actor?.id ?? null,
       };
-      await db.insertInto('calendar_overrides').values(row).execute();
+      await withTransaction(db, async (tx) => {
+        await tx.insertInto('calendar_overrides').values(row).execute();
+        await audit.appendBy(tx, by, {
+          action: 'calendar.override_add',
+          result: 'success',
+          target: { type: 'calendar_day', id: row.date },
+          detail: { kind: row.kind, name: row.name, notice: row.notice },
+        });
+      });
       return {
         date: row.date,
         kind: row.kind,
@@ -73,13 +83,21 @@ export function createCalendarService(ctx: AppContext) {
       };
     },
 
-    async removeOverride(date: string) {
-      const result = await db
-        .deleteFrom('calendar_overrides')
-        .where('date', '=', date)
-        .executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0)
-        throw notFound('calendar.override_not_found', `${date} 没有调整记录`);
+    async removeOverride(date: string, by: AuditContext) {
+      await withTransaction(db, async (tx) => {
+        const result = await tx
+          .deleteFrom('calendar_overrides')
+          .where('date', '=', date)
+          .executeTakeFirst();
+        if (Number(result.numDeletedRows) === 0) {
+          throw notFound('calendar.override_not_found', `${date} 没有调整记录`);
+        }
+        await audit.appendBy(tx, by, {
+          action: 'calendar.override_remove',
+          result: 'success',
+          target: { type: 'calendar_day', id: date },
+        });
+      });
     },
 
     async addWorkingDays(from: string, days: number) {

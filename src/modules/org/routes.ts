@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from '../../server/app.ts';
-import { currentUser } from '../../server/plugins/access.ts';
+import { auditContext } from '../../server/plugins/access.ts';
 import {
   CodeParam,
   Division,
@@ -78,7 +78,7 @@ export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
       },
     },
     async (request, reply) => {
-      const result = await org.importDivisions(request.body, currentUser(request).id);
+      const result = await org.importDivisions(request.body, auditContext(request));
       return reply.status(201).send(result);
     },
   );
@@ -126,7 +126,8 @@ export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
       config: { access: 'org.manage' },
       schema: { tags: unitTags, summary: '新建单位', body: UnitCreate, response: { 201: Unit } },
     },
-    async (request, reply) => reply.status(201).send(await org.createUnit(request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await org.createUnit(request.body, { by: auditContext(request) })),
   );
 
   r.patch(
@@ -141,6 +142,6 @@ export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
         response: { 200: Unit },
       },
     },
-    async (request) => org.updateUnit(request.params.id, request.body),
+    async (request) => org.updateUnit(request.params.id, request.body, auditContext(request)),
   );
 }

@@ -4,6 +4,7 @@
  * Rules live here; SQL lives in repository.ts.
  */
 import type { AppContext } from '../../server/context.ts';
+import { systemContext, type AuditContext, type AuditService } from '../audit/service.ts';
 import { AppError, conflict, invalid, notFound } from '../../server/errors.ts';
 import { withTransaction, type Tx } from '../../db/transaction.ts';
 import type { DivisionTable, UnitTable } from '../../db/schema.ts';
@@ -51,7 +52,7 @@ function toUnit(row: repo.UnitRow): Unit {
   };
 }
 
-export function createOrgService(ctx: AppContext) {
+export function createOrgService(ctx: AppContext, audit: AuditService) {
   const { db, clock } = ctx;
   const now = () => clock.now().toISOString();
 
@@ -59,7 +60,8 @@ export function createOrgService(ctx: AppContext) {
   async function applyDivisionTable(
     tx: Tx,
     incoming: DivisionRow[],
-    source: { sourceName: string; note: string | null; actor: string | null },
+    source: { sourceName: string; note: string | null },
+    by: AuditContext,
   ): Promise<DivisionImportResult> {
     const at = now();
     const current = await repo.allDivisions(tx);
@@ -78,7 +80,7 @@ export function createOrgService(ctx: AppContext) {
         id: batchId,
         source_name: source.sourceName,
         imported_at: at,
-        imported_by: source.actor,
+        imported_by: by.actor?.id ?? null,
         row_count: incoming.length,
         added: diff.added.length,
         renamed: diff.renamed.length,
@@ -158,6 +160,19 @@ export function createOrgService(ctx: AppContext) {
       .where('id', '=', batchId)
       .execute();
     // ORG-02: units on a retired code are reported, never silently re-pointed.
+    await audit.appendBy(tx, by, {
+      action: 'division.import',
+      result: 'success',
+      target: { type: 'division_import', id: batchId },
+      recordCount: incoming.length,
+      detail: {
+        sourceName: source.sourceName,
+        added: diff.added.length - restored,
+        renamed: diff.renamed.length,
+        retired: diff.retired.length,
+        restored,
+      },
+    });
     const stranded = await repo.unitsOnDivisions(
       tx,
       diff.retired.map((d) => d.code),
@@ -309,7 +324,7 @@ export function createOrgService(ctx: AppContext) {
      */
     async importDivisions(
       input: DivisionImportRequest,
-      actor: string | null,
+      by: AuditContext,
     ): Promise<DivisionImportResult> {
       const parsed = parseDivisionTable(input.content, input.format);
       if (!parsed.ok) {
@@ -324,11 +339,12 @@ export function createOrgService(ctx: AppContext) {
         );
       }
       return withTransaction(db, (tx) =>
-        applyDivisionTable(tx, parsed.rows, {
-          sourceName: input.sourceName,
-          note: input.note ?? null,
-          actor,
-        }),
+        applyDivisionTable(
+          tx,
+          parsed.rows,
+          { sourceName: input.sourceName, note: input.note ?? null },
+          by,
+        ),
       );
     },
 
@@ -337,11 +353,12 @@ export function createOrgService(ctx: AppContext) {
       const stats = await repo.divisionStats(db);
       if (stats.total > 0) return false;
       await withTransaction(db, (tx) =>
-        applyDivisionTable(tx, loadNationalTable(), {
-          sourceName: BUILTIN_DIVISIONS_SOURCE,
-          note: null,
-          actor: null,
-        }),
+        applyDivisionTable(
+          tx,
+          loadNationalTable(),
+          { sourceName: BUILTIN_DIVISIONS_SOURCE, note: null },
+          systemContext(),
+        ),
       );
       return true;
     },
@@ -378,8 +395,14 @@ export function createOrgService(ctx: AppContext) {
       return toUnit(row);
     },
 
-    /** Creates a unit in its own transaction, or in `tx` when given (demo loader). */
-    async createUnit(input: UnitCreate, tx?: Tx): Promise<Unit> {
+    /**
+     * Creates a unit in its own transaction, or in `options.tx` (demo loader); audited in the
+     * name of `options.by` (the system when absent).
+     */
+    async createUnit(
+      input: UnitCreate,
+      options: { tx?: Tx; by?: AuditContext } = {},
+    ): Promise<Unit> {
       const work = async (t: Tx) => {
         const fields = {
           name: input.name,
@@ -402,12 +425,19 @@ export function createOrgService(ctx: AppContext) {
           updated_at: at,
         };
         await repo.insertUnit(t, row);
+        await audit.appendBy(t, options.by ?? systemContext(), {
+          action: 'unit.create',
+          result: 'success',
+          target: { type: 'unit', id: row.id, unitId: row.id },
+          fields: Object.keys(input),
+          detail: { name: row.name, divisionCode: row.division_code },
+        });
         return toUnit((await repo.findUnit(t, row.id))!);
       };
-      return tx ? work(tx) : withTransaction(db, work);
+      return options.tx ? work(options.tx) : withTransaction(db, work);
     },
 
-    async updateUnit(id: string, patch: UnitPatch): Promise<Unit> {
+    async updateUnit(id: string, patch: UnitPatch, by: AuditContext): Promise<Unit> {
       return withTransaction(db, async (tx) => {
         const current = await repo.findUnit(tx, id);
         if (!current) throw notFound('unit.not_found', '单位不存在');
@@ -435,6 +465,13 @@ export function createOrgService(ctx: AppContext) {
           updated_at: now(),
         });
         if (!changed) throw conflict('conflict.version', '该单位已被他人修改，请刷新后再改');
+        await audit.appendBy(tx, by, {
+          action: 'unit.update',
+          result: 'success',
+          target: { type: 'unit', id, unitId: id },
+          fields: Object.keys(patch).filter((k) => k !== 'version'),
+          detail: { fromVersion: patch.version },
+        });
         return toUnit((await repo.findUnit(tx, id))!);
       });
     },

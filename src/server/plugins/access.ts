@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { AuditService } from '../../modules/audit/service.ts';
+import type { AuditContext, AuditService } from '../../modules/audit/service.ts';
 import type { Permission } from '../../modules/iam/permissions.ts';
 import type {
   IamService,
@@ -68,6 +68,16 @@ export function requestMeta(request: FastifyRequest): RequestMeta {
   };
 }
 
+/** The signed-in caller as the audit trail records them. */
+export function auditContext(request: FastifyRequest): AuditContext {
+  const user = currentUser(request);
+  return {
+    actor: { id: user.id, name: user.displayName, unitId: user.unitId },
+    clientIp: request.ip,
+    requestId: request.id,
+  };
+}
+
 export const accessPlugin = fp(
   async (app: FastifyInstance, opts: { iam: IamService; audit: AuditService }) => {
     app.decorateRequest('session', null);
@@ -79,7 +89,7 @@ export const accessPlugin = fp(
         accessTable.push({
           method: String(route.method),
           url: route.url,
-          access: (route.config)?.access ?? null,
+          access: route.config?.access ?? null,
         });
       }
       const access = route.config?.access;

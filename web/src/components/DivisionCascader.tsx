@@ -77,7 +77,6 @@ export default function DivisionCascader({
 
   // Expand a code set from outside into its path, loading each level it sits in.
   useEffect(() => {
-    console.log('DBG value effect', value, JSON.stringify(path));
     if (!value) {
       setPath([]);
       return;
@@ -133,7 +132,6 @@ export default function DivisionCascader({
     return build(ROOT) ?? [];
   }, [children, loading]);
 
-  console.log('DBG render', value, JSON.stringify(path), Object.keys(children).join(','));
   const loadData: CascaderProps<Option>['loadData'] = (selected) => {
     const target = selected[selected.length - 1];
     if (target) void loadChildren(target.value);
@@ -160,7 +158,6 @@ export default function DivisionCascader({
         </span>
       )}
       onChange={(v) => {
-        console.log('DBG onChange', JSON.stringify(v));
         const codes = (v ?? []).map(String);
         setPath(codes);
         onChange?.(codes[codes.length - 1]);
