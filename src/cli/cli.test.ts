@@ -47,6 +47,34 @@ for (const engine of testEngines()) {
       assert.doesNotMatch(again.out, /已载入/);
     });
 
+    test('[IAM-02] bootstrap creates the platform unit and the three administrators on an empty database only', async () => {
+      const fresh = await scratchDatabase(engine);
+      try {
+        const freshEnv = { ...env, DATABASE_URL: fresh.url };
+        const bad = mzhub(['bootstrap', '--unit', '省数据中心', '--division', '139999'], freshEnv);
+        assert.equal(bad.code, 1);
+        assert.match(bad.err, /unit\.division_unknown/);
+        const res = mzhub(
+          ['bootstrap', '--unit', '河北省政务数据共享交换中心', '--division', '130000'],
+          freshEnv,
+        );
+        assert.equal(res.code, 0, res.err);
+        const lines = res.out.split('\n').filter((l) => /密码 /.test(l));
+        assert.deepEqual(
+          lines.map((l) => l.trim().split(/\s+/)[0]),
+          ['sysadmin', 'secadmin', 'auditor'],
+        );
+        const again = mzhub(
+          ['bootstrap', '--unit', '另一个中心', '--division', '130000'],
+          freshEnv,
+        );
+        assert.equal(again.code, 1);
+        assert.match(again.err, /只能在空库上执行一次/);
+      } finally {
+        await fresh.drop();
+      }
+    });
+
     test('demo loads once and prints the demo accounts', () => {
       const first = mzhub(['demo'], env);
       assert.equal(first.code, 0, first.err);

@@ -83,6 +83,44 @@ program
     }
   });
 
+program
+  .command('bootstrap')
+  .description(
+    '在空库上创建平台单位与三员账号（系统管理员、安全管理员、安全审计员），打印一次性密码',
+  )
+  .requiredOption('--unit <名称>', '平台运营单位名称，如“河北省政务数据共享交换中心”')
+  .requiredOption('--division <代码>', '平台所在行政区划代码，如 130000')
+  .option('--credit-code <代码>', '平台运营单位的统一社会信用代码')
+  .action(async (opts: { unit: string; division: string; creditCode?: string }) => {
+    const rt = openRuntime();
+    try {
+      await prepareDatabase(rt);
+      const existing = await rt.ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+      if (existing) {
+        throw new AppError(
+          'conflict',
+          'bootstrap.not_empty',
+          '数据库中已有账号，bootstrap 只能在空库上执行一次',
+        );
+      }
+      const unit = await rt.services.org.createUnit({
+        name: opts.unit,
+        divisionCode: opts.division,
+        creditCode: opts.creditCode ?? null,
+        parentUnitId: null,
+        type: 'institution',
+      });
+      const accounts = await rt.services.iam.bootstrap(unit.id);
+      console.log(
+        `已创建平台单位“${unit.name}”与三员账号。以下一次性密码只显示这一次，首次登录须修改，并按安全策略绑定动态口令：`,
+      );
+      for (const a of accounts)
+        console.log(`  ${a.username.padEnd(10)} 密码 ${a.password}   ${a.role}`);
+    } finally {
+      await rt.close();
+    }
+  });
+
 const divisions = program.command('divisions').description('行政区划代码表');
 divisions
   .command('import')
