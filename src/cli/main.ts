@@ -7,6 +7,9 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig, redactUrl } from '../server/config.ts';
 import { AppError } from '../server/errors.ts';
 import { systemContext } from '../modules/audit/service.ts';
+import type { Checkpoint } from '../modules/audit/anchors.ts';
+import { verifyArchiveFile } from '../modules/audit/archive.ts';
+import { verifyChain } from '../modules/audit/chain.ts';
 import { buildApp } from '../server/app.ts';
 import { platformVersion } from '../server/version.ts';
 import { loadDemoData } from './demo.ts';
@@ -153,6 +156,88 @@ divisions
       }
     },
   );
+
+const audit = program.command('audit').description('审计日志：校验、检查点、归档');
+audit
+  .command('verify')
+  .description('校验审计链是否完整；不完整时指出第一条出问题的记录并以非零状态退出')
+  .option('--anchor <file>', '同时核对一个之前保存的检查点文件')
+  .action(async (opts: { anchor?: string }) => {
+    const rt = openRuntime();
+    try {
+      await assertSchemaCurrent(rt);
+      const report = await verifyChain(rt.ctx.db);
+      if (!report.ok) {
+        console.error(
+          `审计链校验失败：${report.firstBad!.message}（第 ${report.firstBad!.seq} 条，${report.firstBad!.problem}）`,
+        );
+        process.exitCode = 2;
+        return;
+      }
+      console.log(
+        `审计链完整：在线 ${report.checked} 条，链头第 ${report.headSeq} 条，哈希 ${report.headHash}`,
+      );
+      if (opts.anchor) {
+        const checkpoint = JSON.parse(readFileSync(opts.anchor, 'utf8')) as Checkpoint;
+        const result = await rt.services.anchors.verifyAnchor(checkpoint);
+        if (!result.ok) {
+          console.error(`检查点核对失败：${result.problem}`);
+          process.exitCode = 2;
+          return;
+        }
+        console.log(`检查点（第 ${checkpoint.seq} 条，${checkpoint.at}）核对一致`);
+      }
+    } finally {
+      await rt.close();
+    }
+  });
+audit
+  .command('anchor')
+  .description('打印一个用节点 SM2 密钥签名的检查点（链头序号、哈希、时间），请保存在平台之外')
+  .action(async () => {
+    const rt = openRuntime();
+    try {
+      await assertSchemaCurrent(rt);
+      console.log(JSON.stringify(await rt.services.anchors.anchor(), null, 2));
+    } finally {
+      await rt.close();
+    }
+  });
+audit
+  .command('archive')
+  .description('把某日期之前的审计记录移入签名的压缩归档文件（3 年内的记录不归档）')
+  .requiredOption('--before <YYYY-MM-DD>', '归档此日期（北京时间零点）之前的记录')
+  .option('--dir <folder>', '归档文件目录（默认：数据目录下的 audit-archive）')
+  .action(async (opts: { before: string; dir?: string }) => {
+    const rt = openRuntime();
+    try {
+      await assertSchemaCurrent(rt);
+      const dir = opts.dir ?? `${rt.config.dataDir}/audit-archive`;
+      const result = await rt.services.archiver.archive(opts.before, dir);
+      if (!result) console.log(`${opts.before} 之前没有可归档的审计记录`);
+      else
+        console.log(
+          `已归档第 ${result.manifest.fromSeq}–${result.manifest.toSeq} 条（${result.manifest.count} 条）到 ${result.path}`,
+        );
+    } finally {
+      await rt.close();
+    }
+  });
+audit
+  .command('verify-archive')
+  .description('独立校验一个审计归档文件（签名、条数、链）')
+  .argument('<file>', '归档文件')
+  .action((file: string) => {
+    const result = verifyArchiveFile(file);
+    if (!result.ok) {
+      console.error(`归档文件校验失败：${result.problem}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.log(
+      `归档文件完整：第 ${result.manifest!.fromSeq}–${result.manifest!.toSeq} 条，共 ${result.manifest!.count} 条，签名有效`,
+    );
+  });
 
 const secrets = program.command('secrets').description('密钥与口令的加密保存');
 secrets

@@ -195,6 +195,20 @@ export interface AuditChainHeadTable {
   hash: string;
 }
 
+export interface AuditArchiveTable {
+  id: string;
+  from_seq: number;
+  to_seq: number;
+  entry_count: number;
+  first_prev_hash: string;
+  last_hash: string;
+  before_date: string;
+  file_name: string;
+  file_sha256: string;
+  signature: string;
+  created_at: string;
+}
+
 export interface Database {
   divisions: DivisionTable;
   division_import_batches: DivisionImportBatchTable;
@@ -212,4 +226,6 @@ export interface Database {
   api_tokens: ApiTokenTable;
   audit_entries: AuditEntryTable;
   audit_chain_head: AuditChainHeadTable;
+  audit_archives: AuditArchiveTable;
+  audit_archive_permit: { up_to_seq: number };
 }

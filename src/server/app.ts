@@ -18,7 +18,10 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { uuidv7 } from '../lib/uuid.ts';
+import { createAnchors } from '../modules/audit/anchors.ts';
+import { createArchiver } from '../modules/audit/archive.ts';
 import { createAuditService } from '../modules/audit/service.ts';
+import { createKeyService } from '../modules/keys/service.ts';
 import { registerCalendarRoutes } from '../modules/calendar/routes.ts';
 import { createCalendarService } from '../modules/calendar/service.ts';
 import { registerIamRoutes } from '../modules/iam/routes.ts';
@@ -36,8 +39,12 @@ z.config(z.locales.zhCN());
 /** All domain services, built once per app and handed to the routes. */
 export function createServices(ctx: AppContext) {
   const audit = createAuditService(ctx);
+  const keys = createKeyService(ctx);
   return {
     audit,
+    keys,
+    anchors: createAnchors(ctx, keys),
+    archiver: createArchiver(ctx, keys, audit),
     iam: createIamService(ctx, audit),
     org: createOrgService(ctx, audit),
     calendar: createCalendarService(ctx, audit),

@@ -106,13 +106,11 @@ async function getJson<T>(page: Page, path: string): Promise<T> {
 
 /** Waits until no Select / Cascader popup is open (they cover the buttons below them). */
 async function popupsClosed(page: Page): Promise<void> {
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('.ant-select-dropdown')].every(
-      (e) =>
-        e.classList.contains('ant-select-dropdown-hidden') ||
-        getComputedStyle(e).display === 'none',
-    ),
-  );
+  await page
+    .locator('.ant-select-dropdown')
+    .filter({ visible: true })
+    .first()
+    .waitFor({ state: 'hidden' });
 }
 
 /**

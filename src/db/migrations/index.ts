@@ -8,6 +8,7 @@ import type { Engine } from '../engine.ts';
 import { foundation } from './0001_foundation.ts';
 import { identity } from './0002_identity.ts';
 import { audit } from './0003_audit.ts';
+import { auditArchive } from './0004_audit_archive.ts';
 
 export type EngineMigration = (engine: Engine) => Migration;
 
@@ -15,6 +16,7 @@ const all: Record<string, EngineMigration> = {
   '0001_foundation': foundation,
   '0002_identity': identity,
   '0003_audit': audit,
+  '0004_audit_archive': auditArchive,
 };
 
 export const latestSchemaVersion = Object.keys(all).length;
