@@ -209,6 +209,43 @@ export interface AuditArchiveTable {
   created_at: string;
 }
 
+export type ChangeMethod = 'form' | 'import' | 'batch' | 'api' | 'system';
+
+export interface RecordVersionTable {
+  id: Generated<number>;
+  entity_type: string;
+  entity_id: string;
+  version: number;
+  /** The whole record as JSON after this change. */
+  data: string;
+  /** JSON array of the fields this change touched. */
+  changed_fields: string;
+  changed_by: string | null;
+  changed_by_name: string | null;
+  changed_at: string;
+  reason: string | null;
+  /** The approval the change ran under (a batch application id, a workflow action id). */
+  approval_ref: string | null;
+  method: ChangeMethod;
+}
+
+export interface BatchChangeTable {
+  id: string;
+  title: string;
+  reason: string;
+  entity_type: string;
+  /** JSON array of { entityId, version, set }. */
+  changes: string;
+  change_count: number;
+  status: 'submitted' | 'applied' | 'rejected' | 'failed';
+  applicant_id: string;
+  applicant_unit_id: string;
+  submitted_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+}
+
 export interface Database {
   divisions: DivisionTable;
   division_import_batches: DivisionImportBatchTable;
@@ -228,4 +265,6 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable;
   audit_archives: AuditArchiveTable;
   audit_archive_permit: { up_to_seq: number };
+  record_versions: RecordVersionTable;
+  batch_changes: BatchChangeTable;
 }

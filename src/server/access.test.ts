@@ -76,6 +76,7 @@ const table: Record<
   'POST /api/v1/divisions/imports': { access: 'org.manage', scope: 'platform' },
   'POST /api/v1/identifiers/check': { access: 'user', scope: 'reference' },
   'GET /api/v1/units': { access: 'user', scope: 'reference' },
+  'GET /api/v1/units/stats': { access: 'user', scope: 'reference' },
   'GET /api/v1/units/:id': { access: 'user', scope: 'reference' },
   'POST /api/v1/units': { access: 'org.manage', scope: 'platform' },
   'PATCH /api/v1/units/:id': { access: 'org.manage', scope: 'platform' },
@@ -83,6 +84,19 @@ const table: Record<
   'GET /api/v1/calendar/add-working-days': { access: 'user', scope: 'reference' },
   'POST /api/v1/calendar/overrides': { access: 'calendar.manage', scope: 'platform' },
   'DELETE /api/v1/calendar/overrides/:date': { access: 'calendar.manage', scope: 'platform' },
+  'GET /api/v1/audit/entries': { access: 'audit.read', scope: 'scoped' },
+  'GET /api/v1/audit/entries.csv': { access: 'audit.read', scope: 'scoped' },
+  'GET /api/v1/audit/entries.xlsx': { access: 'audit.read', scope: 'scoped' },
+  'GET /api/v1/audit/unit-entries': { access: 'audit.unit_read', scope: 'scoped' },
+  'GET /api/v1/audit/chain': { access: 'audit.read', scope: 'platform' },
+  'POST /api/v1/audit/checkpoints': { access: 'audit.read', scope: 'platform' },
+  'GET /api/v1/history/:entityType/:entityId': { access: 'user', scope: 'scoped' },
+  'GET /api/v1/batch-changes': { access: 'batch.view', scope: 'platform' },
+  'POST /api/v1/batch-changes': { access: 'org.manage', scope: 'platform' },
+  'GET /api/v1/batch-changes/:id': { access: 'batch.view', scope: 'platform' },
+  'GET /api/v1/batch-changes/:id/versions': { access: 'batch.view', scope: 'platform' },
+  'POST /api/v1/batch-changes/:id/approve': { access: 'batch.approve', scope: 'platform' },
+  'POST /api/v1/batch-changes/:id/reject': { access: 'batch.approve', scope: 'platform' },
 };
 
 /** Routes that end or lock the session get a fresh sign-in for each call. */
@@ -170,6 +184,8 @@ for (const engine of testEngines()) {
                 ? '00000000-0000-7000-8000-000000000000'
                 : idFor),
         )
+        .replace(':entityType', 'units')
+        .replace(':entityId', ids.unitA!)
         .replace(':code', '130100')
         .replace(':date', '2027-01-01')
         .concat(
@@ -218,6 +234,7 @@ for (const engine of testEngines()) {
       const cases: { key: string; as: Caller; id?: string; body?: unknown; expect: number }[] = [];
       for (const [key, row] of Object.entries(table)) {
         if (row.scope !== 'scoped') continue;
+        if (!key.includes('unit-admins') && !key.includes('/accounts')) continue;
         const forAdmins = key.includes('/unit-admins');
         const as = forAdmins ? accountAdmin : unitAdmin;
         if (key.includes(':id')) {

@@ -20,7 +20,13 @@ import { z } from 'zod';
 import { uuidv7 } from '../lib/uuid.ts';
 import { createAnchors } from '../modules/audit/anchors.ts';
 import { createArchiver } from '../modules/audit/archive.ts';
+import { registerAuditRoutes } from '../modules/audit/routes.ts';
+import { createAuditSearch } from '../modules/audit/search.ts';
 import { createAuditService } from '../modules/audit/service.ts';
+import { registerBatchRoutes } from '../modules/batch/routes.ts';
+import { createBatchService } from '../modules/batch/service.ts';
+import { registerHistoryRoutes } from '../modules/history/routes.ts';
+import { createHistoryService } from '../modules/history/service.ts';
 import { createKeyService } from '../modules/keys/service.ts';
 import { registerCalendarRoutes } from '../modules/calendar/routes.ts';
 import { createCalendarService } from '../modules/calendar/service.ts';
@@ -40,14 +46,19 @@ z.config(z.locales.zhCN());
 export function createServices(ctx: AppContext) {
   const audit = createAuditService(ctx);
   const keys = createKeyService(ctx);
+  const org = createOrgService(ctx, audit);
   return {
     audit,
+    auditSearch: createAuditSearch(ctx, audit),
     keys,
     anchors: createAnchors(ctx, keys),
     archiver: createArchiver(ctx, keys, audit),
     iam: createIamService(ctx, audit),
-    org: createOrgService(ctx, audit),
+    org,
     calendar: createCalendarService(ctx, audit),
+    batch: createBatchService(ctx, { audit, org }),
+    // Who may read the history of each kind of record: units are the shared directory.
+    history: createHistoryService(ctx, { units: () => true }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -128,6 +139,9 @@ export async function buildApp(
           registerIamRoutes(v1, services);
           registerOrgRoutes(v1, services);
           registerCalendarRoutes(v1, services);
+          registerAuditRoutes(v1, services);
+          registerHistoryRoutes(v1, services);
+          registerBatchRoutes(v1, services);
         },
         { prefix: '/v1' },
       );

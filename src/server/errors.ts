@@ -31,7 +31,7 @@ const statusOf: Record<ErrorKind, number> = {
 
 const titleOf: Record<ErrorKind, string> = {
   invalid: '请求内容有误',
-  unauthenticated: '需要登录',
+  unauthenticated: '身份验证未通过',
   forbidden: '没有权限',
   not_found: '未找到',
   conflict: '与现有数据冲突',

@@ -9,6 +9,7 @@ import { foundation } from './0001_foundation.ts';
 import { identity } from './0002_identity.ts';
 import { audit } from './0003_audit.ts';
 import { auditArchive } from './0004_audit_archive.ts';
+import { history } from './0005_history.ts';
 
 export type EngineMigration = (engine: Engine) => Migration;
 
@@ -17,6 +18,7 @@ const all: Record<string, EngineMigration> = {
   '0002_identity': identity,
   '0003_audit': audit,
   '0004_audit_archive': auditArchive,
+  '0005_history': history,
 };
 
 export const latestSchemaVersion = Object.keys(all).length;

@@ -14,7 +14,8 @@ export const permissions = {
   'account.manage_unit': '管理本单位的业务账号',
   'account.review': '生成账号清理审查报告',
   'policy.manage': '设置安全策略',
-  'audit.read': '查阅审计日志',
+  'audit.read': '查阅审计日志（全平台，本人记录除外）',
+  'audit.unit_read': '查阅本单位数据被访问、本单位人员访问数据的日志',
   'handover.witness': '作为安全审计员见证工作交接',
   'data.enter': '录入业务数据',
   'data.review': '审核业务数据',
@@ -23,6 +24,8 @@ export const permissions = {
   'catalog.review': '审核数据资源目录',
   'sharing.approve': '审批共享申请（提供方）',
   'sharing.precheck': '预审共享申请（平台管理方）',
+  'batch.view': '查看批量修改申请',
+  'batch.approve': '审批并执行批量修改',
 } as const;
 
 export type Permission = keyof typeof permissions;
@@ -61,14 +64,20 @@ export const roles = {
   platform_manager: {
     name: '平台管理员',
     kind: 'business',
-    permissions: ['org.manage', 'calendar.manage', 'sharing.precheck'],
+    permissions: ['org.manage', 'calendar.manage', 'sharing.precheck', 'batch.view'],
   },
   data_entry: { name: '数据录入员', kind: 'business', permissions: ['data.enter'] },
   data_reviewer: { name: '数据审核员', kind: 'business', permissions: ['data.review'] },
-  data_approver: { name: '数据审批员', kind: 'business', permissions: ['data.approve'] },
+  data_approver: {
+    name: '数据审批员',
+    kind: 'business',
+    permissions: ['data.approve', 'batch.view', 'batch.approve'],
+  },
   catalog_editor: { name: '目录编制员', kind: 'business', permissions: ['catalog.edit'] },
   catalog_reviewer: { name: '目录审核员', kind: 'business', permissions: ['catalog.review'] },
   sharing_approver: { name: '共享审批员', kind: 'business', permissions: ['sharing.approve'] },
+  /** 单位审计员: the unit's own usage logs, as provider and as consumer (AUD-03). */
+  unit_auditor: { name: '单位日志审查员', kind: 'business', permissions: ['audit.unit_read'] },
 } as const satisfies Record<string, RoleDefinition>;
 
 export type Role = keyof typeof roles;

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { DivisionTable, UnitTable } from '../../db/schema.ts';
 import type { Tx } from '../../db/transaction.ts';
+import { insertVersioned, updateVersioned, type ChangeMeta } from '../../db/versioned.ts';
 
 type Executor = Db | Tx;
 
@@ -198,24 +199,20 @@ export function parentOf(db: Executor, id: string) {
   return db.selectFrom('units').select(['parent_unit_id']).where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertUnit(db: Executor, unit: UnitTable) {
-  await db.insertInto('units').values(unit).execute();
+/** Units keep every version (AUD-04): they are written through the versioned data layer. */
+export async function insertUnit(tx: Tx, unit: UnitTable & { version: 1 }, meta: ChangeMeta) {
+  await insertVersioned(tx, 'units', unit, meta);
 }
 
 /** Updates only when the stored version is `version`; returns whether a row changed. */
-export async function updateUnit(
-  db: Executor,
+export function updateUnit(
+  tx: Tx,
   id: string,
   version: number,
   set: Partial<UnitTable>,
+  meta: ChangeMeta,
 ) {
-  const result = await db
-    .updateTable('units')
-    .set({ ...set, version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return updateVersioned(tx, 'units', id, version, set, meta);
 }
 
 export async function countUnits(db: Executor) {
@@ -224,4 +221,14 @@ export async function countUnits(db: Executor) {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+export async function unitStats(db: Executor) {
+  const rows = await db
+    .selectFrom('units')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
+  const active = Number(rows.find((r) => r.status === 'active')?.n ?? 0);
+  return { total: rows.reduce((sum, r) => sum + Number(r.n), 0), active };
 }

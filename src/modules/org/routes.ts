@@ -112,6 +112,19 @@ export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
   );
 
   r.get(
+    '/units/stats',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: unitTags,
+        summary: '单位统计',
+        response: { 200: z.object({ total: z.number(), active: z.number() }) },
+      },
+    },
+    async () => org.unitStats(),
+  );
+
+  r.get(
     '/units/:id',
     {
       config: { access: 'user' },

@@ -135,6 +135,8 @@ export const UnitPatch = z.object({
   parentUnitId: z.string().nullable().optional(),
   type: UnitType.optional(),
   status: z.enum(['active', 'inactive']).optional(),
+  /** Why the record changes (修改原因), kept in its history. */
+  reason: z.string().trim().max(200).optional(),
 });
 export type UnitPatch = z.infer<typeof UnitPatch>;
 

@@ -7,7 +7,7 @@ import type { AppContext } from '../../server/context.ts';
 import { systemContext, type AuditContext, type AuditService } from '../audit/service.ts';
 import { AppError, conflict, invalid, notFound } from '../../server/errors.ts';
 import { withTransaction, type Tx } from '../../db/transaction.ts';
-import type { DivisionTable, UnitTable } from '../../db/schema.ts';
+import type { ChangeMethod, DivisionTable, UnitTable } from '../../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { uuidv7 } from '../../lib/uuid.ts';
 import { parseCitizenId } from '../../lib/ids/citizen-id.ts';
@@ -401,7 +401,7 @@ export function createOrgService(ctx: AppContext, audit: AuditService) {
      */
     async createUnit(
       input: UnitCreate,
-      options: { tx?: Tx; by?: AuditContext } = {},
+      options: { tx?: Tx; by?: AuditContext; method?: ChangeMethod } = {},
     ): Promise<Unit> {
       const work = async (t: Tx) => {
         const fields = {
@@ -412,7 +412,7 @@ export function createOrgService(ctx: AppContext, audit: AuditService) {
         };
         await checkUnitFields(t, null, fields);
         const at = now();
-        const row: UnitTable = {
+        const row: UnitTable & { version: 1 } = {
           id: uuidv7(),
           name: fields.name,
           credit_code: fields.creditCode,
@@ -424,8 +424,14 @@ export function createOrgService(ctx: AppContext, audit: AuditService) {
           created_at: at,
           updated_at: at,
         };
-        await repo.insertUnit(t, row);
-        await audit.appendBy(t, options.by ?? systemContext(), {
+        const by = options.by ?? systemContext();
+        await repo.insertUnit(t, row, {
+          by: by.actor,
+          at,
+          method: options.method ?? 'form',
+          reason: null,
+        });
+        await audit.appendBy(t, by, {
           action: 'unit.create',
           result: 'success',
           target: { type: 'unit', id: row.id, unitId: row.id },
@@ -437,8 +443,13 @@ export function createOrgService(ctx: AppContext, audit: AuditService) {
       return options.tx ? work(options.tx) : withTransaction(db, work);
     },
 
-    async updateUnit(id: string, patch: UnitPatch, by: AuditContext): Promise<Unit> {
-      return withTransaction(db, async (tx) => {
+    async updateUnit(
+      id: string,
+      patch: UnitPatch,
+      by: AuditContext,
+      options: { tx?: Tx; method?: ChangeMethod; approvalRef?: string } = {},
+    ): Promise<Unit> {
+      const work = async (tx: Tx) => {
         const current = await repo.findUnit(tx, id);
         if (!current) throw notFound('unit.not_found', '单位不存在');
         if (current.version !== patch.version) {
@@ -455,28 +466,38 @@ export function createOrgService(ctx: AppContext, audit: AuditService) {
             patch.parentUnitId !== undefined ? patch.parentUnitId : current.parent_unit_id,
         };
         await checkUnitFields(tx, id, fields);
-        const changed = await repo.updateUnit(tx, id, patch.version, {
-          name: fields.name,
-          credit_code: fields.creditCode,
-          division_code: fields.divisionCode,
-          parent_unit_id: fields.parentUnitId,
-          type: patch.type ?? current.type,
-          status: patch.status ?? current.status,
-          updated_at: now(),
+        const set: Partial<UnitTable> = { updated_at: now() };
+        if (patch.name !== undefined) set.name = fields.name;
+        if (patch.creditCode !== undefined) set.credit_code = fields.creditCode;
+        if (patch.divisionCode !== undefined) set.division_code = fields.divisionCode;
+        if (patch.parentUnitId !== undefined) set.parent_unit_id = fields.parentUnitId;
+        if (patch.type !== undefined) set.type = patch.type;
+        if (patch.status !== undefined) set.status = patch.status;
+        const changed = await repo.updateUnit(tx, id, patch.version, set, {
+          by: by.actor,
+          at: set.updated_at!,
+          method: options.method ?? 'form',
+          reason: patch.reason ?? null,
+          approvalRef: options.approvalRef ?? null,
         });
         if (!changed) throw conflict('conflict.version', '该单位已被他人修改，请刷新后再改');
         await audit.appendBy(tx, by, {
           action: 'unit.update',
           result: 'success',
           target: { type: 'unit', id, unitId: id },
-          fields: Object.keys(patch).filter((k) => k !== 'version'),
-          detail: { fromVersion: patch.version },
+          fields: Object.keys(patch).filter((k) => k !== 'version' && k !== 'reason'),
+          detail: {
+            fromVersion: patch.version,
+            ...(options.approvalRef ? { approvalRef: options.approvalRef } : {}),
+          },
         });
         return toUnit((await repo.findUnit(tx, id))!);
-      });
+      };
+      return options.tx ? work(options.tx) : withTransaction(db, work);
     },
 
     countUnits: () => repo.countUnits(db),
+    unitStats: () => repo.unitStats(db),
 
     /**
      * Checks a citizen ID number (GB 11643) or credit code (GB 32100) as staff type it

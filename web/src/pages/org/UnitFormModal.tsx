@@ -157,7 +157,7 @@ export default function UnitFormModal({
           type="warning"
           showIcon
           title={conflict}
-          description="该单位已被其他人修改。请加载最新数据，核对后重新保存。"
+          description="点击“加载最新数据”查看他人的修改，核对后重新保存。"
           action={
             <Button
               size="small"
