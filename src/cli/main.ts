@@ -166,7 +166,7 @@ audit
     const rt = openRuntime();
     try {
       await assertSchemaCurrent(rt);
-      const report = await verifyChain(rt.ctx.db);
+      const report = await verifyChain(rt.ctx.db, { sqlite: rt.handle.sqlite });
       if (!report.ok) {
         console.error(
           `审计链校验失败：${report.firstBad!.message}（第 ${report.firstBad!.seq} 条，${report.firstBad!.problem}）`,

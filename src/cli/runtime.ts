@@ -21,7 +21,13 @@ export interface Runtime {
 export function openRuntime(): Runtime {
   const config = loadConfig();
   const handle = openDatabase(config.databaseUrl);
-  const ctx: AppContext = { db: handle.db, engine: handle.engine, config, clock: systemClock };
+  const ctx: AppContext = {
+    db: handle.db,
+    engine: handle.engine,
+    sqlite: handle.sqlite,
+    config,
+    clock: systemClock,
+  };
   return { config, handle, ctx, services: createServices(ctx), close: () => handle.close() };
 }
 

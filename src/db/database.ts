@@ -17,6 +17,12 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   db: Db;
   engine: Engine;
+  /**
+   * The SQLite connection under `db`, for the few hot paths that use prepared statements
+   * directly (audit appends and verification). Use it only inside a transaction opened on
+   * `db`, which holds this same connection. Null on PostgreSQL.
+   */
+  sqlite: SqliteDatabase.Database | null;
   close(): Promise<void>;
 }
 
@@ -40,7 +46,7 @@ export function openDatabase(
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine, close: () => db.destroy() };
+    return { db, engine, sqlite: null, close: () => db.destroy() };
   }
   const path = sqlitePath(databaseUrl);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -50,7 +56,7 @@ export function openDatabase(
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, engine, close: () => db.destroy() };
+  return { db, engine, sqlite, close: () => db.destroy() };
 }
 
 /** Applies every pending migration; returns the schema version now in force. */
@@ -70,7 +76,9 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<number> {
 }
 
 /** Number of applied migrations (0 on an empty database). */
-export async function schemaVersion(handle: DatabaseHandle): Promise<number> {
+export async function schemaVersion(
+  handle: Pick<DatabaseHandle, 'db' | 'engine'>,
+): Promise<number> {
   const migrator = new Migrator({ db: handle.db, provider: migrationProvider(handle.engine) });
   const all = await migrator.getMigrations();
   return all.filter((m) => m.executedAt !== undefined).length;

@@ -5,6 +5,9 @@
 import type { Config } from './config.ts';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
+import type SqliteDatabase from 'better-sqlite3';
+
+type SqliteConnection = SqliteDatabase.Database;
 
 export interface Clock {
   now(): Date;
@@ -15,6 +18,8 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface AppContext {
   db: Db;
   engine: Engine;
+  /** The raw SQLite connection behind `db` (see DatabaseHandle.sqlite); absent on PostgreSQL. */
+  sqlite?: SqliteConnection | null;
   config: Config;
   clock: Clock;
 }

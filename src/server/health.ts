@@ -34,11 +34,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext) {
       return {
         status: 'ok' as const,
         engine: ctx.engine,
-        schemaVersion: await schemaVersion({
-          db: ctx.db,
-          engine: ctx.engine,
-          close: async () => {},
-        }),
+        schemaVersion: await schemaVersion(ctx),
         version: platformVersion,
         time: ctx.clock.now().toISOString(),
       };

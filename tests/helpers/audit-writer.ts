@@ -13,6 +13,7 @@ const handle = openDatabase(url);
 const audit = createAuditService({
   db: handle.db,
   engine: handle.engine,
+  sqlite: handle.sqlite,
   config: testConfig(url),
   clock: systemClock,
 });

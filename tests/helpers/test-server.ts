@@ -1,6 +1,10 @@
 /**
  * Starts the real `mzhub` program for browser tests: `mzhub demo` on a fresh SQLite
  * database, then `mzhub serve` on a free loopback port with the built console.
+ *
+ * MZHUB_E2E_SERVER_ROOT, when set, names another checkout whose `bin/mzhub.mjs` is run
+ * instead (e.g. a clean `git archive HEAD` while the server code here is being changed);
+ * the console is always this checkout's `web/dist`.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,9 +13,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-const bin = join(root, 'bin/mzhub.mjs');
+const serverRoot = process.env.MZHUB_E2E_SERVER_ROOT
+  ? resolve(process.env.MZHUB_E2E_SERVER_ROOT)
+  : root;
+const bin = join(serverRoot, 'bin/mzhub.mjs');
 
-export const DEMO_ACCOUNT = { username: 'hb_platform', password: 'Demo#2026mz' };
+/** The password of every demo account (`mzhub demo`). */
+export const DEMO_PASSWORD = 'Demo#2026mz';
+
+export const DEMO_ACCOUNT = { username: 'hb_platform', password: DEMO_PASSWORD };
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -41,10 +51,10 @@ export async function startTestServer(): Promise<{
     MZHUB_LOG_LEVEL: 'warn',
     MZHUB_WEB_DIR: join(root, 'web/dist'),
   };
-  execFileSync(process.execPath, [bin, 'demo'], { env, cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, [bin, 'demo'], { env, cwd: serverRoot, stdio: 'pipe' });
   const child = spawn(process.execPath, [bin, 'serve'], {
     env,
-    cwd: root,
+    cwd: serverRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

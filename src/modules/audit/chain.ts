@@ -3,12 +3,20 @@
  * content and the hash before it; the first entry that does not fit is named, with what is
  * wrong — edited, missing (deleted), out of order, or a head that does not match.
  */
+import type SqliteDatabase from 'better-sqlite3';
 import type { Db } from '../../db/database.ts';
 import type { AuditEntryTable } from '../../db/schema.ts';
-import { chainHash, GENESIS_HASH } from '../../lib/hash-chain.ts';
-import { hashedContent } from './service.ts';
+import { GENESIS_HASH } from '../../lib/hash-chain.ts';
+import {
+  walkRange,
+  type ChainProblem,
+  type PageReader,
+  type Problem,
+  type RangeResult,
+} from './chain-walk.ts';
 
-export type ChainProblem = 'edited' | 'missing' | 'reordered' | 'head_mismatch' | 'archive_gap';
+export { checkEntry, walkRange } from './chain-walk.ts';
+export type { ChainProblem, PageReader, Problem, RangeResult } from './chain-walk.ts';
 
 export interface ChainReport {
   ok: boolean;
@@ -20,108 +28,116 @@ export interface ChainReport {
   firstBad: { seq: number; problem: ChainProblem; message: string } | null;
 }
 
-const PAGE = 5000;
+type SqliteConnection = SqliteDatabase.Database;
 
-/** Checks one entry against the hash of the entry before it; null when it fits. */
-export function checkEntry(
-  entry: AuditEntryTable,
-  expectedSeq: number,
-  prevHash: string,
-): { seq: number; problem: ChainProblem; message: string } | null {
-  const seq = Number(entry.seq);
-  if (seq > expectedSeq) {
-    return {
-      seq: expectedSeq,
-      problem: 'missing',
-      message: `第 ${expectedSeq} 条审计记录缺失（已被删除），下一条为第 ${seq} 条`,
-    };
-  }
-  if (seq < expectedSeq) {
-    return { seq, problem: 'reordered', message: `第 ${seq} 条审计记录顺序错乱` };
-  }
-  const recomputed = chainHash('sm3', hashedContent(entry), entry.prev_hash);
-  if (recomputed !== entry.hash) {
-    return { seq, problem: 'edited', message: `第 ${seq} 条审计记录的内容已被改动（哈希不符）` };
-  }
-  if (entry.prev_hash !== prevHash) {
-    return {
-      seq: seq - 1,
-      problem: 'edited',
-      message: `第 ${seq - 1} 条审计记录已被改动或替换（第 ${seq} 条记下的前一条哈希与之不符）`,
-    };
-  }
-  return null;
+/**
+ * Reads pages with a prepared statement on the raw SQLite connection: about twice as fast as
+ * through the query layer. Each page is read synchronously, and the walk yields between pages.
+ */
+export function sqliteReader(sqlite: SqliteConnection): PageReader {
+  const page = sqlite.prepare('select * from audit_entries where seq > ? order by seq limit ?');
+  return (after, limit) => page.all(after, limit) as AuditEntryTable[];
+}
+
+/** Reads pages through the query layer (both engines). */
+export function kyselyReader(db: Db): PageReader {
+  return (after, limit) =>
+    db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
 }
 
 /**
  * Walks the live table in sequence order, starting after the last archive (whose last hash
  * the first live entry must continue), and compares the end with the chain head.
+ * On SQLite, pages are read with a prepared statement on the raw connection (`options.sqlite`).
  */
-export async function verifyChain(db: Db): Promise<ChainReport> {
+export async function verifyChain(
+  db: Db,
+  options: { sqlite?: SqliteConnection | null } = {},
+): Promise<ChainReport> {
   const lastArchive = await db
     .selectFrom('audit_archives')
     .select(['to_seq', 'last_hash'])
     .orderBy('to_seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  let expectedSeq = lastArchive ? Number(lastArchive.to_seq) + 1 : 1;
-  let prevHash = lastArchive?.last_hash ?? GENESIS_HASH;
-  let checked = 0;
-  const fail = (seq: number, problem: ChainProblem, message: string): ChainReport => ({
-    ok: false,
-    checked,
-    headSeq: expectedSeq - 1,
-    headHash: prevHash,
-    firstBad: { seq, problem, message },
-  });
-
-  if (lastArchive) {
-    const oldest = await db
-      .selectFrom('audit_entries')
-      .select((eb) => eb.fn.min('seq').as('seq'))
-      .executeTakeFirst();
-    if (oldest?.seq !== null && oldest?.seq !== undefined && Number(oldest.seq) < expectedSeq) {
-      return fail(
-        Number(oldest.seq),
-        'archive_gap',
-        `第 ${oldest.seq} 条审计记录已归档却仍在在线表中`,
-      );
-    }
-  }
-
-  let cursor = expectedSeq - 1;
-  for (;;) {
-    const page = await db
-      .selectFrom('audit_entries')
-      .selectAll()
-      .where('seq', '>', cursor)
-      .orderBy('seq')
-      .limit(PAGE)
-      .execute();
-    for (const entry of page) {
-      const problem = checkEntry(entry, expectedSeq, prevHash);
-      if (problem) return fail(problem.seq, problem.problem, problem.message);
-      prevHash = entry.hash;
-      expectedSeq += 1;
-      checked += 1;
-      cursor = Number(entry.seq);
-    }
-    if (page.length < PAGE) break;
-  }
-
+  const startSeq = lastArchive ? Number(lastArchive.to_seq) + 1 : 1;
+  const startHash = lastArchive?.last_hash ?? GENESIS_HASH;
   const head = await db
     .selectFrom('audit_chain_head')
     .select(['seq', 'hash'])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
+  const bounds = await db
+    .selectFrom('audit_entries')
+    .select((eb) => [eb.fn.min('seq').as('min'), eb.fn.max('seq').as('max')])
+    .executeTakeFirstOrThrow();
+  const fail = (checked: number, headSeq: number, headHash: string, bad: Problem): ChainReport => ({
+    ok: false,
+    checked,
+    headSeq,
+    headHash,
+    firstBad: bad,
+  });
+
+  if (bounds.min !== null && Number(bounds.min) < startSeq) {
+    return fail(0, startSeq - 1, startHash, {
+      seq: Number(bounds.min),
+      problem: 'archive_gap',
+      message: `第 ${bounds.min} 条审计记录已归档却仍在在线表中`,
+    });
+  }
+  const lastSeq = Math.max(Number(bounds.max ?? startSeq - 1), Number(head.seq));
+  const reader = options.sqlite ? sqliteReader(options.sqlite) : kyselyReader(db);
+  const ranges = [await walkRange(reader, startSeq, lastSeq)];
+
+  // Join the ranges: each must start where the previous ended, with its hash.
+  let checked = 0;
+  let expectedSeq = startSeq;
+  let prevHash = startHash;
+  const missingAt = (seq: number, next: number): Problem => ({
+    seq,
+    problem: 'missing',
+    message: `第 ${seq} 条审计记录缺失（已被删除），下一条为第 ${next} 条`,
+  });
+  for (const range of ranges) {
+    if (range.checked > 0) {
+      const first = range.lastSeq - range.checked + 1;
+      if (first !== expectedSeq)
+        return fail(checked, expectedSeq - 1, prevHash, missingAt(expectedSeq, first));
+      if (range.firstPrevHash !== prevHash) {
+        return fail(checked, expectedSeq - 1, prevHash, {
+          seq: expectedSeq - 1,
+          problem: 'edited',
+          message: `第 ${expectedSeq - 1} 条审计记录已被改动或替换（第 ${expectedSeq} 条记下的前一条哈希与之不符）`,
+        });
+      }
+    } else if (range.bad && range.bad.seq > expectedSeq) {
+      return fail(checked, expectedSeq - 1, prevHash, missingAt(expectedSeq, range.bad.seq));
+    }
+    if (range.bad)
+      return fail(checked + range.checked, range.lastSeq, range.lastHash ?? prevHash, range.bad);
+    if (range.checked > 0) {
+      checked += range.checked;
+      expectedSeq = range.lastSeq + 1;
+      prevHash = range.lastHash!;
+    }
+  }
+
   if (Number(head.seq) !== expectedSeq - 1 || head.hash !== prevHash) {
-    return fail(
-      expectedSeq,
-      Number(head.seq) > expectedSeq - 1 ? 'missing' : 'head_mismatch',
-      Number(head.seq) > expectedSeq - 1
+    const short = Number(head.seq) > expectedSeq - 1;
+    return fail(checked, expectedSeq - 1, prevHash, {
+      seq: expectedSeq,
+      problem: short ? 'missing' : 'head_mismatch',
+      message: short
         ? `最后 ${Number(head.seq) - (expectedSeq - 1)} 条审计记录缺失（链头记录到第 ${head.seq} 条，表中只到第 ${expectedSeq - 1} 条）`
         : `审计链头（第 ${head.seq} 条）与表中最后一条记录不符`,
-    );
+    });
   }
   return { ok: true, checked, headSeq: expectedSeq - 1, headHash: prevHash, firstBad: null };
 }

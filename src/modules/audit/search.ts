@@ -91,7 +91,7 @@ export function createAuditSearch(ctx: AppContext, audit: AuditService) {
       : { excludeActorId: user.id, actorUnitId: user.unitId };
 
   return {
-    verifyChain: () => verifyChain(db),
+    verifyChain: () => verifyChain(db, { sqlite: ctx.sqlite ?? null }),
     search: (user: SessionUser, q: AuditQuery) => page(q, auditorScope(user)),
     unitSearch: (user: SessionUser, q: UnitAuditQuery) => page(q, unitScope(user, q.view)),
 

@@ -7,7 +7,7 @@ import type { AppContext } from '../../server/context.ts';
 import type { Tx } from '../../db/transaction.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AuditEntryTable } from '../../db/schema.ts';
-import { chainHash } from '../../lib/hash-chain.ts';
+import { chainParts, entryCanonicalParts, type HashedFields } from './entry-hash.ts';
 
 export interface AuditActor {
   id: string;
@@ -64,6 +64,29 @@ export function hashedContent(entry: Omit<AuditEntryTable, 'hash' | 'prev_hash'>
   };
 }
 
+const AUDIT_COLUMNS = [
+  'seq',
+  'at',
+  'actor_id',
+  'actor_name',
+  'actor_unit_id',
+  'action',
+  'result',
+  'target_type',
+  'target_id',
+  'target_unit_id',
+  'fields',
+  'record_count',
+  'grant_id',
+  'purpose',
+  'client_ip',
+  'request_id',
+  'detail',
+  'prev_hash',
+  'hash',
+] as const;
+const INSERT_SQL = `insert into audit_entries (${AUDIT_COLUMNS.join(', ')}) values (${AUDIT_COLUMNS.map(() => '?').join(', ')})`;
+
 export interface AuditServiceOptions {
   /** Benchmarks only: 'none' skips hashing to measure what the chain costs. */
   chain?: 'sm3' | 'none';
@@ -81,61 +104,106 @@ export function createAuditService(ctx: AppContext, options: AuditServiceOptions
   const { db, engine, clock } = ctx;
   const hashing = options.chain !== 'none';
   const maxBatch = options.maxBatch ?? 2000;
+  let sqliteInsert: { run(...values: unknown[]): unknown } | undefined;
 
-  /**
-   * Appends entries inside `tx`, after locking the chain head once. Returns their sequence
-   * numbers. The head lock serialises appends from every app instance sharing a database.
-   */
-  async function appendMany(tx: Tx, inputs: readonly AuditInput[]): Promise<number[]> {
-    if (inputs.length === 0) return [];
+  type Head = { seq: number; hash: string };
+
+  function contentOf(input: AuditInput, seq: number, at: string): HashedFields {
+    return {
+      seq,
+      at,
+      actor_id: input.actor?.id ?? null,
+      actor_name: input.actor?.name ?? null,
+      actor_unit_id: input.actor?.unitId ?? null,
+      action: input.action,
+      result: input.result,
+      target_type: input.target?.type ?? null,
+      target_id: input.target?.id ?? null,
+      target_unit_id: input.target?.unitId ?? null,
+      fields: input.fields ? JSON.stringify(input.fields) : null,
+      record_count: input.recordCount ?? null,
+      grant_id: input.grantId ?? null,
+      purpose: input.purpose ?? null,
+      client_ip: input.clientIp ?? null,
+      request_id: input.requestId ?? null,
+      detail: input.detail ? JSON.stringify(input.detail) : null,
+    };
+  }
+
+  /** Locks and reads the chain head: the lock serialises appends from every app instance. */
+  async function lockHead(tx: Tx): Promise<Head> {
     const head = await tx
       .selectFrom('audit_chain_head')
       .select(['seq', 'hash'])
       .where('id', '=', 1)
       .$if(engine === 'postgres', (q) => q.forUpdate())
       .executeTakeFirstOrThrow();
-    let seq = Number(head.seq);
-    let prevHash = head.hash;
-    const at = clock.now().toISOString();
-    const rows: AuditEntryTable[] = [];
-    for (const input of inputs) {
-      seq += 1;
-      const content = {
-        seq,
-        at,
-        actor_id: input.actor?.id ?? null,
-        actor_name: input.actor?.name ?? null,
-        actor_unit_id: input.actor?.unitId ?? null,
-        action: input.action,
-        result: input.result,
-        target_type: input.target?.type ?? null,
-        target_id: input.target?.id ?? null,
-        target_unit_id: input.target?.unitId ?? null,
-        fields: input.fields ? JSON.stringify(input.fields) : null,
-        record_count: input.recordCount ?? null,
-        grant_id: input.grantId ?? null,
-        purpose: input.purpose ?? null,
-        client_ip: input.clientIp ?? null,
-        request_id: input.requestId ?? null,
-        detail: input.detail ? JSON.stringify(input.detail) : null,
-      };
-      const hash = hashing ? chainHash('sm3', hashedContent(content), prevHash) : prevHash;
-      rows.push({ ...content, prev_hash: prevHash, hash });
-      prevHash = hash;
-    }
-    // 19 columns a row: 500 rows stay well under SQLite's bound-parameter limit.
-    for (let i = 0; i < rows.length; i += 500) {
+    return { seq: Number(head.seq), hash: head.hash };
+  }
+
+  async function insertRows(tx: Tx, rows: AuditEntryTable[], head: Head): Promise<void> {
+    if (ctx.sqlite) {
+      // SQLite: prepared statements on the connection that holds `tx` — building and
+      // compiling a query per batch costs more than the insert itself.
+      const insert = (sqliteInsert ??= ctx.sqlite.prepare(INSERT_SQL));
+      for (const r of rows) insert.run(AUDIT_COLUMNS.map((c) => r[c]));
+      ctx.sqlite
+        .prepare('update audit_chain_head set seq = ?, hash = ? where id = 1')
+        .run(head.seq, head.hash);
+    } else {
+      // 19 columns a row: 500 rows stay well under the bound-parameter limit.
+      for (let i = 0; i < rows.length; i += 500) {
+        await tx
+          .insertInto('audit_entries')
+          .values(rows.slice(i, i + 500))
+          .execute();
+      }
       await tx
-        .insertInto('audit_entries')
-        .values(rows.slice(i, i + 500))
+        .updateTable('audit_chain_head')
+        .set({ seq: head.seq, hash: head.hash })
+        .where('id', '=', 1)
         .execute();
     }
-    await tx
-      .updateTable('audit_chain_head')
-      .set({ seq, hash: prevHash })
-      .where('id', '=', 1)
-      .execute();
-    return rows.map((r) => r.seq);
+  }
+
+  /** Chains contents after `expected`. */
+  function chainRows(contents: HashedFields[], expected: Head) {
+    const hashes = hashing
+      ? chainParts(contents.map(entryCanonicalParts), expected.hash)
+      : contents.map(() => expected.hash);
+    const rows = contents.map((c, i): AuditEntryTable => ({
+      ...c,
+      prev_hash: hashing ? (i === 0 ? expected.hash : hashes[i - 1]!) : expected.hash,
+      hash: hashes[i]!,
+    }));
+    const head: Head = {
+      seq: expected.seq + contents.length,
+      hash: hashes.at(-1) ?? expected.hash,
+    };
+    return { rows, head };
+  }
+
+  /**
+   * Appends entries inside `tx`, after locking the chain head. Returns their sequence
+   * numbers and the new head.
+   */
+  async function appendWithHead(
+    tx: Tx,
+    inputs: readonly AuditInput[],
+  ): Promise<{ seqs: number[]; head: Head }> {
+    const expected = await lockHead(tx);
+    if (inputs.length === 0) return { seqs: [], head: expected };
+    const at = clock.now().toISOString();
+    const { rows, head } = chainRows(
+      inputs.map((input, i) => contentOf(input, expected.seq + i + 1, at)),
+      expected,
+    );
+    await insertRows(tx, rows, head);
+    return { seqs: rows.map((r) => r.seq), head };
+  }
+
+  async function appendMany(tx: Tx, inputs: readonly AuditInput[]): Promise<number[]> {
+    return (await appendWithHead(tx, inputs)).seqs;
   }
 
   async function append(tx: Tx, input: AuditInput): Promise<number> {
