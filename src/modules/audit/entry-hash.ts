@@ -29,6 +29,7 @@ export interface HashedFields {
 
 // Strings with nothing to escape are quoted directly (most of them: ids, times, codes);
 // anything else goes through JSON.stringify, whose escaping is what RFC 8785 prescribes.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what needs escaping
 const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
 function j(value: string | number | null): string {
   if (typeof value === 'string')
