@@ -12,7 +12,6 @@ import {
   type ChainProblem,
   type PageReader,
   type Problem,
-  type RangeResult,
 } from './chain-walk.ts';
 
 export { checkEntry, walkRange } from './chain-walk.ts';
