@@ -7,12 +7,7 @@ import type SqliteDatabase from 'better-sqlite3';
 import type { Db } from '../../db/database.ts';
 import type { AuditEntryTable } from '../../db/schema.ts';
 import { GENESIS_HASH } from '../../lib/hash-chain.ts';
-import {
-  walkRange,
-  type ChainProblem,
-  type PageReader,
-  type Problem,
-} from './chain-walk.ts';
+import { walkRange, type ChainProblem, type PageReader, type Problem } from './chain-walk.ts';
 
 export { checkEntry, walkRange } from './chain-walk.ts';
 export type { ChainProblem, PageReader, Problem, RangeResult } from './chain-walk.ts';
