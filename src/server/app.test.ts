@@ -70,6 +70,7 @@ for (const engine of testEngines()) {
       const me = await t.http('GET', '/api/v1/auth/me', { as: user });
       assert.equal(me.status, 200);
       assert.deepEqual(me.body.user.permissions, [
+        'batch.view',
         'calendar.manage',
         'org.manage',
         'sharing.precheck',
