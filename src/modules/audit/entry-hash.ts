@@ -5,27 +5,11 @@
  * holds them equal) at a fraction of the cost, since appends and `audit verify` do this for
  * every entry.
  */
+import type { AuditEntryTable } from '../../db/schema.ts';
 import { digestHex } from '../../lib/hash-chain.ts';
 
-export interface HashedFields {
-  seq: number;
-  at: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  actor_unit_id: string | null;
-  action: string;
-  result: 'success' | 'failure' | 'denied';
-  target_type: string | null;
-  target_id: string | null;
-  target_unit_id: string | null;
-  fields: string | null;
-  record_count: number | null;
-  grant_id: string | null;
-  purpose: string | null;
-  client_ip: string | null;
-  request_id: string | null;
-  detail: string | null;
-}
+/** What the hash covers: every column but the two hashes. */
+export type HashedFields = Omit<AuditEntryTable, 'prev_hash' | 'hash'>;
 
 // Strings with nothing to escape are quoted directly (most of them: ids, times, codes);
 // anything else goes through JSON.stringify, whose escaping is what RFC 8785 prescribes.
