@@ -6,7 +6,7 @@ import {
   type TestPlatform,
 } from '../../../tests/helpers/platform.ts';
 import { testEngines } from '../../../tests/helpers/engines.ts';
-import { divisionPrefix } from './service.ts';
+import { divisionPrefix } from '../iam/scope.ts';
 
 // Published example of GB 32100 (the standard's own sample code).
 const VALID_CREDIT_CODE = '91350100M000100Y43';
@@ -319,6 +319,36 @@ for (const engine of testEngines()) {
       );
       const after = await t.http('GET', '/api/v1/divisions/stats', { as: reader });
       assert.deepEqual(after.body, before.body);
+    });
+
+    test('[ORG-04] a platform manager maintains units of its own division and below only', async () => {
+      const shanxi = await t.services.org.createUnit({
+        name: '山西省政务数据中心',
+        divisionCode: '140000',
+        type: 'institution',
+        creditCode: null,
+        parentUnitId: null,
+      });
+      const outsider = await t.userWith(['platform_manager'], shanxi.id);
+      const create = await t.http('POST', '/api/v1/units', {
+        as: outsider,
+        body: { name: '越界单位', divisionCode: '130100', type: 'agency' },
+      });
+      assert.equal(create.status, 403);
+      assert.equal(create.body.code, 'unit.out_of_scope');
+      const hebei = (
+        await t.http('GET', '/api/v1/units?divisionCode=130000&limit=1', { as: reader })
+      ).body.items[0];
+      const edit = await t.http('PATCH', `/api/v1/units/${hebei.id}`, {
+        as: outsider,
+        body: { version: hebei.version, name: '越界改名' },
+      });
+      assert.equal(edit.status, 403);
+      const own = await t.http('POST', '/api/v1/units', {
+        as: outsider,
+        body: { name: '太原市民政局', divisionCode: '140100', type: 'agency' },
+      });
+      assert.equal(own.status, 201);
     });
 
     test('only accounts with org.manage change the register; anonymous callers are asked to log in', async () => {

@@ -1,8 +1,9 @@
 /** HTTP routes of the organisation register. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from '../../server/app.ts';
-import { auditContext } from '../../server/plugins/access.ts';
+import { auditContext, currentUser } from '../../server/plugins/access.ts';
+import { divisionPrefix } from '../iam/scope.ts';
 import {
   CodeParam,
   Division,
@@ -21,6 +22,9 @@ import {
   UnitPatch,
 } from './schemas.ts';
 import { z } from 'zod';
+
+/** The division prefix within which the caller maintains units. */
+const scopeOf = (request: FastifyRequest) => divisionPrefix(currentUser(request).unitDivisionCode);
 
 export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -140,7 +144,14 @@ export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
       schema: { tags: unitTags, summary: '新建单位', body: UnitCreate, response: { 201: Unit } },
     },
     async (request, reply) =>
-      reply.status(201).send(await org.createUnit(request.body, { by: auditContext(request) })),
+      reply
+        .status(201)
+        .send(
+          await org.createUnit(request.body, {
+            by: auditContext(request),
+            scopePrefix: scopeOf(request),
+          }),
+        ),
   );
 
   r.patch(
@@ -155,6 +166,9 @@ export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
         response: { 200: Unit },
       },
     },
-    async (request) => org.updateUnit(request.params.id, request.body, auditContext(request)),
+    async (request) =>
+      org.updateUnit(request.params.id, request.body, auditContext(request), {
+        scopePrefix: scopeOf(request),
+      }),
   );
 }

@@ -18,6 +18,7 @@ import {
   parseDivisionTable,
   type DivisionRow,
 } from '../../lib/divisions/index.ts';
+import { divisionPrefix } from '../iam/scope.ts';
 import * as repo from './repository.ts';
 import type {
   Division,
@@ -401,8 +402,9 @@ export function createOrgService(ctx: AppContext, audit: AuditService) {
      */
     async createUnit(
       input: UnitCreate,
-      options: { tx?: Tx; by?: AuditContext; method?: ChangeMethod } = {},
+      options: { tx?: Tx; by?: AuditContext; method?: ChangeMethod; scopePrefix?: string } = {},
     ): Promise<Unit> {
+      assertInScope(input.divisionCode, options.scopePrefix);
       const work = async (t: Tx) => {
         const fields = {
           name: input.name,
@@ -447,11 +449,13 @@ export function createOrgService(ctx: AppContext, audit: AuditService) {
       id: string,
       patch: UnitPatch,
       by: AuditContext,
-      options: { tx?: Tx; method?: ChangeMethod; approvalRef?: string } = {},
+      options: { tx?: Tx; method?: ChangeMethod; approvalRef?: string; scopePrefix?: string } = {},
     ): Promise<Unit> {
       const work = async (tx: Tx) => {
         const current = await repo.findUnit(tx, id);
         if (!current) throw notFound('unit.not_found', '单位不存在');
+        assertInScope(current.division_code, options.scopePrefix);
+        if (patch.divisionCode) assertInScope(patch.divisionCode, options.scopePrefix);
         if (current.version !== patch.version) {
           throw conflict(
             'conflict.version',
@@ -553,15 +557,15 @@ export function createOrgService(ctx: AppContext, audit: AuditService) {
 }
 
 /**
- * The code prefix shared by a division and everything below it: 130000 → 13, 130100 → 1301,
- * 130102 → 130102, 130102001 → 130102001.
+ * ORG-04: a platform manager maintains the units of its own division and below (a city's
+ * platform does not edit the province's units).
  */
-export function divisionPrefix(code: string): string {
-  let prefix = code;
-  while (prefix.length > 6 && prefix.endsWith('000')) prefix = prefix.slice(0, -3);
-  while (prefix.length > 2 && prefix.length <= 6 && prefix.endsWith('00'))
-    prefix = prefix.slice(0, -2);
-  return prefix;
+function assertInScope(divisionCode: string, scopePrefix: string | undefined) {
+  if (scopePrefix !== undefined && !divisionCode.startsWith(scopePrefix)) {
+    throw new AppError('forbidden', 'unit.out_of_scope', '只能维护本级及下级行政区划内的单位', {
+      errors: [{ path: 'divisionCode', message: '不在您的管理范围内' }],
+    });
+  }
 }
 
 function toDivisionRow(d: DivisionTable): DivisionRow {
