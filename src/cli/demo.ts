@@ -41,7 +41,7 @@ export async function loadDemoData(rt: Runtime): Promise<{
             parentUnitId: unit.parent ? (unitIds.get(unit.parent) ?? null) : null,
             type: unit.type,
           },
-          { tx },
+          { tx, method: 'system' },
         );
         unitIds.set(unit.key, row.id);
       }

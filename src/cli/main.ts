@@ -106,13 +106,16 @@ program
           '数据库中已有账号，bootstrap 只能在空库上执行一次',
         );
       }
-      const unit = await rt.services.org.createUnit({
-        name: opts.unit,
-        divisionCode: opts.division,
-        creditCode: opts.creditCode ?? null,
-        parentUnitId: null,
-        type: 'institution',
-      });
+      const unit = await rt.services.org.createUnit(
+        {
+          name: opts.unit,
+          divisionCode: opts.division,
+          creditCode: opts.creditCode ?? null,
+          parentUnitId: null,
+          type: 'institution',
+        },
+        { method: 'system' },
+      );
       const accounts = await rt.services.iam.bootstrap(unit.id);
       console.log(
         `已创建平台单位“${unit.name}”与三员账号。以下一次性密码只显示这一次，首次登录须修改，并按安全策略绑定动态口令：`,
