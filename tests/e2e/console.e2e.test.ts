@@ -70,6 +70,11 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => console.error('[browser] page error:', e.message));
+  page.on('console', (m) => {
+    // Refused requests are expected in these tests; anything else logged as an error is not.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      console.error('[browser] console error:', m.text());
+  });
   return { context, page };
 }
 
@@ -654,6 +659,7 @@ describe('accounts, security and audit', () => {
       await shown.waitFor({ state: 'hidden' });
       const row = rowsOf(page, 'accounts-table').filter({ hasText: username });
       await row.waitFor();
+      await row.filter({ hasText: '数据录入员' }).waitFor(); // role names load on their own
       assert.match(await row.innerText(), /周晓梅[\s\S]*社会救助处[\s\S]*数据录入员[\s\S]*启用/);
       assert.match(await row.innerText(), /130102\*+\d{3}[\dX]/, 'the citizen id is masked');
       await logout(page);
@@ -1051,7 +1057,7 @@ describe('accounts, security and audit', () => {
 
       await openPage(page, 'me', 'me-page');
       assert.match(await page.getByTestId('totp-card').innerText(), /已绑定/);
-      assert.match(await page.getByTestId('me-roles').innerText(), /目录编制员/);
+      await page.getByTestId('me-roles').filter({ hasText: '目录编制员' }).waitFor();
       await logout(page);
 
       // A first login of such a role: the new password first, then the binding.
@@ -1083,7 +1089,7 @@ describe('accounts, security and audit', () => {
       await loginAs(page, 'hb_mz_entry');
       await page.getByTestId('header-user').click();
       await page.getByTestId('me-page').waitFor();
-      assert.match(await page.getByTestId('me-roles').innerText(), /数据录入员/);
+      await page.getByTestId('me-roles').filter({ hasText: '数据录入员' }).waitFor();
       await page.getByTestId('token-create').click();
       await page.getByTestId('token-name').fill('统计报表定时任务');
       await page.getByTestId('token-create-submit').click();
@@ -1112,6 +1118,49 @@ describe('accounts, security and audit', () => {
     });
   });
 
+  test('[IAM-09] a handover witnessed by the auditor disables the account and is listed', async () => {
+    const leaving = await createBusinessAccount(['data_reviewer'], '韩雪松');
+    await withPage('iam-09', async (page) => {
+      await loginAs(page, 'hb_mz_admin');
+      await openPage(page, 'unit-accounts', 'accounts-page');
+      const row = rowsOf(page, 'accounts-table').filter({ hasText: leaving.username });
+      await row.filter({ hasText: '启用' }).waitFor();
+      await page.getByTestId(`account-more-${leaving.username}`).click();
+      await page.locator('.ant-dropdown-menu-item', { hasText: '工作交接' }).click();
+      const modal = page.getByTestId('handover-modal');
+      await modal.getByText('离岗').click();
+      await chooseOption(page, modal.getByTestId('handover-receiver'), '陈晓燕（hb_mz_entry）');
+      await modal.getByTestId('handover-items').fill('低保复核待办 3 件；2026 年度审核台账');
+      await chooseOption(
+        page,
+        modal.getByTestId('handover-witness'),
+        '赵文静（河北省政务数据共享交换中心）',
+      );
+      await page.getByTestId('handover-submit').click();
+      await modal.waitFor({ state: 'hidden' });
+      await row.filter({ hasText: '停用' }).waitFor();
+
+      await page.getByTestId(`account-more-${leaving.username}`).click();
+      await page.locator('.ant-dropdown-menu-item', { hasText: '交接记录' }).click();
+      const drawer = page.getByTestId('handovers-drawer');
+      await drawer.getByText('低保复核待办').waitFor();
+      const text = await drawer.innerText();
+      assert.match(text, /离岗/);
+      assert.match(text, /陈晓燕/);
+      assert.match(text, /赵文静/);
+      assert.match(text, /刘海涛/);
+      await screenshot(page, 'handovers', false);
+    });
+    // The account is disabled: its password no longer opens a session.
+    const ctx = await apiRequest.newContext({ baseURL: server.url });
+    const res = await ctx.post('/api/v1/auth/login', {
+      data: { username: leaving.username, password: leaving.password },
+    });
+    assert.equal(res.status(), 403);
+    assert.equal(((await res.json()) as { code: string }).code, 'auth.account_disabled');
+    await ctx.dispose();
+  });
+
   test('the account pages of the system administrator and the unit logs render', async () => {
     const unitAuditor = await createBusinessAccount(['unit_auditor'], '郑海燕');
     await withPage('admin-pages', async (page) => {
@@ -1123,6 +1172,7 @@ describe('accounts, security and audit', () => {
       await openPage(page, 'unit-admins', 'accounts-page');
       const row = rowsOf(page, 'accounts-table').filter({ hasText: 'hb_mz_admin' });
       await row.waitFor();
+      await row.filter({ hasText: '单位管理员' }).waitFor();
       assert.match(await row.innerText(), /刘海涛[\s\S]*河北省民政厅[\s\S]*单位管理员/);
       await screenshot(page, 'accounts-unit-admins');
 

@@ -8,11 +8,13 @@ import {
   useLocation,
   useRouteError,
 } from 'react-router';
-import { AuthProvider, loginPathFor, useAuth } from './auth/AuthContext';
+import { AuthProvider, loginPathFor, restrictionPathFor, useAuth } from './auth/AuthContext';
+import LockScreen from './layout/LockScreen';
 import MainLayout from './layout/MainLayout';
 import LoginPage from './pages/LoginPage';
-import { pageRoutes } from './routes';
 import { ForbiddenPage, NotFoundPage } from './pages/ResultPages';
+import { ForcedPasswordPage, ForcedTotpPage } from './pages/security/ForcedPages';
+import { pageRoutes } from './routes';
 
 export function PageLoading() {
   return (
@@ -22,15 +24,29 @@ export function PageLoading() {
   );
 }
 
+function LockableOutlet() {
+  const { status, locked, generation } = useAuth();
+  // While the screen is locked the page stays as it was (nothing typed is lost) but cannot
+  // be reached by keyboard or screen reader under the overlay. If it could not load its
+  // data while locked, it loads again after the unlock (`generation`).
+  return (
+    <div inert={status === 'authenticated' && locked} className="app-root" key={generation}>
+      <Outlet />
+    </div>
+  );
+}
+
 function Root() {
   return (
     <AuthProvider>
-      <Outlet />
+      <LockableOutlet />
+      <LockScreen />
     </AuthProvider>
   );
 }
 
-function RequireAuth({ children }: { children: ReactNode }) {
+/** Signed in, whatever the session still has to do first (the forced pages). */
+function RequireSession({ children }: { children: ReactNode }) {
   const { status, loadError, reload } = useAuth();
   const location = useLocation();
   if (status === 'loading') return <PageLoading />;
@@ -51,6 +67,24 @@ function RequireAuth({ children }: { children: ReactNode }) {
   if (status === 'anonymous')
     return <Navigate to={loginPathFor(location.pathname + location.search)} replace />;
   return <>{children}</>;
+}
+
+/** Signed in with nothing left to do first; else to the forced page, then back here. */
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { restriction } = useAuth();
+  const location = useLocation();
+  return (
+    <RequireSession>
+      {restriction ? (
+        <Navigate
+          to={restrictionPathFor(restriction, location.pathname + location.search)}
+          replace
+        />
+      ) : (
+        children
+      )}
+    </RequireSession>
+  );
 }
 
 function Guard({ permission, children }: { permission: string | undefined; children: ReactNode }) {
@@ -82,6 +116,22 @@ const router = createBrowserRouter([
     errorElement: <RouteError />,
     children: [
       { path: '/login', element: <LoginPage /> },
+      {
+        path: '/password-change',
+        element: (
+          <RequireSession>
+            <ForcedPasswordPage />
+          </RequireSession>
+        ),
+      },
+      {
+        path: '/totp-setup',
+        element: (
+          <RequireSession>
+            <ForcedTotpPage />
+          </RequireSession>
+        ),
+      },
       {
         element: (
           <RequireAuth>

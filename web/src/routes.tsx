@@ -3,10 +3,19 @@
 // both built from this table; `permission` hides the menu item and guards the route.
 import {
   ApartmentOutlined,
+  AuditOutlined,
   CalendarOutlined,
   ClusterOutlined,
   DashboardOutlined,
+  DiffOutlined,
+  FileSearchOutlined,
   GlobalOutlined,
+  IdcardOutlined,
+  SafetyCertificateOutlined,
+  SolutionOutlined,
+  TeamOutlined,
+  UserOutlined,
+  UserSwitchOutlined,
 } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 
@@ -33,6 +42,8 @@ export interface PageRoute {
 
 export const menuGroups: MenuGroup[] = [
   { key: 'org', label: '组织机构', icon: <ApartmentOutlined /> },
+  { key: 'accounts', label: '账号管理', icon: <TeamOutlined /> },
+  { key: 'audit', label: '安全审计', icon: <AuditOutlined /> },
 ];
 
 export const pageRoutes: PageRoute[] = [
@@ -60,11 +71,80 @@ export const pageRoutes: PageRoute[] = [
     page: lazy(() => import('./pages/org/DivisionsPage')),
   },
   {
+    id: 'batch',
+    path: '/batch',
+    label: '批量修改',
+    icon: <DiffOutlined />,
+    group: 'org',
+    permission: 'batch.view',
+    page: lazy(() => import('./pages/batch/BatchPage')),
+  },
+  {
     id: 'calendar',
     path: '/calendar',
     label: '工作日历',
     icon: <CalendarOutlined />,
     page: lazy(() => import('./pages/CalendarPage')),
+  },
+  {
+    id: 'unit-admins',
+    path: '/accounts/unit-admins',
+    label: '单位管理员账号',
+    icon: <UserSwitchOutlined />,
+    group: 'accounts',
+    permission: 'account.manage_admins',
+    page: lazy(() => import('./pages/accounts/UnitAdminsPage')),
+  },
+  {
+    id: 'unit-accounts',
+    path: '/accounts/unit',
+    label: '本单位账号',
+    icon: <IdcardOutlined />,
+    group: 'accounts',
+    permission: 'account.manage_unit',
+    page: lazy(() => import('./pages/accounts/UnitAccountsPage')),
+  },
+  {
+    id: 'account-review',
+    path: '/accounts/review',
+    label: '账号清理审查',
+    icon: <SolutionOutlined />,
+    group: 'accounts',
+    permission: 'account.review',
+    page: lazy(() => import('./pages/accounts/AccountReviewPage')),
+  },
+  {
+    id: 'audit',
+    path: '/audit',
+    label: '审计日志',
+    icon: <FileSearchOutlined />,
+    group: 'audit',
+    permission: 'audit.read',
+    page: lazy(() => import('./pages/audit/AuditPage')),
+  },
+  {
+    id: 'unit-audit',
+    path: '/audit/unit',
+    label: '本单位日志',
+    icon: <FileSearchOutlined />,
+    group: 'audit',
+    permission: 'audit.unit_read',
+    page: lazy(() => import('./pages/audit/UnitAuditPage')),
+  },
+  {
+    id: 'policy',
+    path: '/security/policy',
+    label: '安全策略',
+    icon: <SafetyCertificateOutlined />,
+    permission: 'policy.manage',
+    page: lazy(() => import('./pages/security/PolicyPage')),
+  },
+  {
+    id: 'me',
+    path: '/me',
+    label: '我的账号',
+    icon: <UserOutlined />,
+    page: lazy(() => import('./pages/MePage')),
   },
 ];
 

@@ -60,11 +60,12 @@ export function errorMessage(e: unknown): string {
 function defaultTitle(status: number): string {
   if (status === 0) return '无法连接服务器，请检查网络后重试';
   if (status === 400) return '请求内容有误';
-  if (status === 401) return '需要登录';
+  if (status === 401) return '身份验证未通过';
   if (status === 403) return '没有权限';
   if (status === 404) return '未找到';
   if (status === 409) return '与现有数据冲突';
   if (status === 413) return '内容过大';
+  if (status === 423) return '已锁定';
   if (status === 429) return '请求过于频繁，请稍后再试';
   if (status >= 500) return '服务器暂时无法处理请求，请稍后重试';
   return `请求失败（${status}）`;
@@ -73,20 +74,46 @@ function defaultTitle(status: number): string {
 // ---- session state shared with the auth provider -------------------------------------
 
 let csrfToken: string | null = null;
-let onUnauthorized: ((e: ApiError) => void) | null = null;
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What the auth provider does when an answer says the session changed state. */
+export interface SessionHandlers {
+  /** 401 `auth.required`: the session ended (idle timeout, logout elsewhere) or never existed. */
+  unauthorized?: (e: ApiError) => void;
+  /**
+   * 423 `auth.session_locked`: the screen was locked (here or in another tab). `stale` when
+   * the request was sent before the session last changed (an unlock): the answer describes
+   * the session as it was then.
+   */
+  locked?: (e: ApiError, method: Method, stale: boolean) => void;
+  /** 403 `auth.password_change_required` / `auth.second_factor_setup_required`. */
+  restricted?: (restriction: 'password_change' | 'second_factor_setup', e: ApiError) => void;
+}
+
+let handlers: SessionHandlers = {};
+
+/** Counts changes of the session (sign-in, unlock, sign-out); each request notes the count. */
+let epoch = 0;
+
+/**
+ * Marks a change of the session's state: answers to requests sent before it (a 423 from
+ * before the unlock, a 401 of the previous session) no longer describe the session.
+ */
+export function sessionChanged(): void {
+  epoch += 1;
+}
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-/** Called when a request answers 401 `auth.required` (the session ended or never existed). */
-export function setUnauthorizedHandler(handler: ((e: ApiError) => void) | null): void {
-  onUnauthorized = handler;
+export function setSessionHandlers(h: SessionHandlers): void {
+  handlers = h;
 }
 
 // ---- requests -------------------------------------------------------------------------
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
 export interface RequestOptions {
@@ -107,18 +134,12 @@ export function buildUrl(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-export async function request<T>(
-  method: Method,
-  path: string,
-  opts: RequestOptions = {},
-): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+async function send(method: Method, path: string, opts: RequestOptions, accept: string) {
+  const headers: Record<string, string> = { accept };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-
-  let res: Response;
   try {
-    res = await fetch(buildUrl(path, opts.query), {
+    return await fetch(buildUrl(path, opts.query), {
       method,
       headers,
       credentials: 'same-origin',
@@ -129,31 +150,98 @@ export async function request<T>(
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, {});
   }
+}
 
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The error for a failed answer, after telling the auth provider about session changes. */
+function failure(
+  status: number,
+  data: unknown,
+  opts: RequestOptions,
+  method: Method,
+  sentIn: number,
+): ApiError {
+  const problem: Problem = isObject(data) ? data : {};
+  const err = new ApiError(status, problem);
+  const stale = sentIn !== epoch;
+  if (status === 423 && err.code === 'auth.session_locked') {
+    handlers.locked?.(err, method, stale);
+  } else if (stale) {
+    // About a session that has changed since: nothing to tell the provider.
+  } else if (
+    status === 401 &&
+    err.code === 'auth.required' &&
+    opts.redirectOnUnauthorized !== false
+  ) {
+    handlers.unauthorized?.(err);
+  } else if (status === 403 && err.code === 'auth.password_change_required') {
+    handlers.restricted?.('password_change', err);
+  } else if (status === 403 && err.code === 'auth.second_factor_setup_required') {
+    handlers.restricted?.('second_factor_setup', err);
+  }
+  return err;
+}
+
+export async function request<T>(
+  method: Method,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<T> {
+  const sentIn = epoch;
+  const res = await send(method, path, opts, 'application/json, application/problem+json');
   if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let data: unknown = undefined;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
-  }
-
-  if (!res.ok) {
-    const problem: Problem = isObject(data) ? data : {};
-    const err = new ApiError(res.status, problem);
-    if (
-      res.status === 401 &&
-      err.code === 'auth.required' &&
-      opts.redirectOnUnauthorized !== false
-    ) {
-      onUnauthorized?.(err);
-    }
-    throw err;
-  }
+  const data = parseJson(await res.text());
+  if (!res.ok) throw failure(res.status, data, opts, method, sentIn);
   return data as T;
+}
+
+/** The file name of a `content-disposition` header (RFC 6266 / 5987), if any. */
+export function fileNameOf(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      // fall through to the plain form
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(disposition);
+  return plain?.[1]?.trim() ?? null;
+}
+
+/** Hands a blob to the browser as a download named `name`. */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
+/**
+ * Downloads an export (CSV, XLSX…) with the session cookie; a problem answer is thrown as
+ * ApiError like any other call. Returns the file name used.
+ */
+export async function downloadFile(path: string, query: Query, fallbackName: string) {
+  const sentIn = epoch;
+  const res = await send('GET', path, { query }, '*/*');
+  if (!res.ok) throw failure(res.status, parseJson(await res.text()), {}, 'GET', sentIn);
+  const name = fileNameOf(res.headers.get('content-disposition')) ?? fallbackName;
+  saveBlob(await res.blob(), name);
+  return name;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

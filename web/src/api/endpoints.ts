@@ -1,30 +1,64 @@
 // One typed function per API call the console makes.
-import { api } from './client';
+import { api, downloadFile } from './client';
 import type {
+  Account,
+  AccountCreated,
+  AccountInput,
+  AccountPatch,
+  AccountReview,
+  ApiToken,
+  ApiTokenCreated,
+  AuditChain,
+  AuditCheckpoint,
+  AuditEntry,
+  AuditQuery,
+  BatchChange,
+  BatchChangeInput,
+  BatchVersion,
   CalendarOverrideInput,
   CalendarYear,
   Division,
   DivisionDetail,
   DivisionStats,
   DueDate,
+  Handover,
+  HandoverInput,
   Health,
   Page,
+  RecordVersion,
+  RoleInfo,
+  SecurityPolicy,
   Session,
+  TotpSetup,
   Unit,
   UnitInput,
   UnitPatch,
+  UnitStats,
   UnitType,
+  Witness,
 } from './types';
 
+const enc = encodeURIComponent;
+
 export const authApi = {
-  login: (username: string, password: string) =>
+  login: (username: string, password: string, totp?: string) =>
     api.post<Session>(
       '/api/v1/auth/login',
-      { username, password },
+      { username, password, ...(totp ? { totp } : {}) },
       { redirectOnUnauthorized: false },
     ),
   logout: () => api.post<void>('/api/v1/auth/logout'),
   me: () => api.get<Session>('/api/v1/auth/me', undefined, { redirectOnUnauthorized: false }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    api.post<Session>('/api/v1/auth/password', { currentPassword, newPassword }),
+  totpSetup: () => api.post<TotpSetup>('/api/v1/auth/totp/setup'),
+  totpConfirm: (code: string) => api.post<Session>('/api/v1/auth/totp/confirm', { code }),
+  lock: () => api.post<void>('/api/v1/auth/lock'),
+  unlock: (password: string) => api.post<void>('/api/v1/auth/unlock', { password }),
+  tokens: () => api.get<{ items: ApiToken[] }>('/api/v1/auth/tokens'),
+  createToken: (name: string, days: number) =>
+    api.post<ApiTokenCreated>('/api/v1/auth/tokens', { name, days }),
+  revokeToken: (id: string) => api.delete<void>(`/api/v1/auth/tokens/${enc(id)}`),
 };
 
 export const healthApi = {
@@ -39,11 +73,7 @@ export const divisionApi = {
       signal ? { signal } : {},
     ),
   get: (code: string, signal?: AbortSignal) =>
-    api.get<DivisionDetail>(
-      `/api/v1/divisions/${encodeURIComponent(code)}`,
-      undefined,
-      signal ? { signal } : {},
-    ),
+    api.get<DivisionDetail>(`/api/v1/divisions/${enc(code)}`, undefined, signal ? { signal } : {}),
   stats: () => api.get<DivisionStats>('/api/v1/divisions/stats'),
 };
 
@@ -51,6 +81,7 @@ export interface UnitQuery {
   q?: string;
   divisionCode?: string;
   type?: UnitType;
+  status?: Unit['status'];
   cursor?: string | null;
   limit?: number;
 }
@@ -58,10 +89,15 @@ export interface UnitQuery {
 export const unitApi = {
   list: (query: UnitQuery, signal?: AbortSignal) =>
     api.get<Page<Unit>>('/api/v1/units', { ...query }, signal ? { signal } : {}),
-  get: (id: string) => api.get<Unit>(`/api/v1/units/${encodeURIComponent(id)}`),
+  stats: () => api.get<UnitStats>('/api/v1/units/stats'),
+  get: (id: string) => api.get<Unit>(`/api/v1/units/${enc(id)}`),
   create: (input: UnitInput) => api.post<Unit>('/api/v1/units', input),
-  update: (id: string, patch: UnitPatch) =>
-    api.patch<Unit>(`/api/v1/units/${encodeURIComponent(id)}`, patch),
+  update: (id: string, patch: UnitPatch) => api.patch<Unit>(`/api/v1/units/${enc(id)}`, patch),
+};
+
+export const historyApi = {
+  versions: (entityType: string, entityId: string) =>
+    api.get<{ items: RecordVersion[] }>(`/api/v1/history/${enc(entityType)}/${enc(entityId)}`),
 };
 
 export const calendarApi = {
@@ -70,4 +106,79 @@ export const calendarApi = {
     api.post<unknown>('/api/v1/calendar/overrides', input),
   addWorkingDays: (from: string, days: number) =>
     api.get<DueDate>('/api/v1/calendar/add-working-days', { from, days }),
+};
+
+export const roleApi = {
+  list: () => api.get<{ items: RoleInfo[] }>('/api/v1/roles'),
+};
+
+export interface AccountListQuery {
+  q?: string;
+  status?: Account['status'];
+  unitId?: string;
+}
+
+/**
+ * The account calls under one prefix: `/api/v1/unit-admins` (the system administrator's
+ * unit administrators) or `/api/v1/accounts` (a unit administrator's business accounts).
+ */
+export function accountApi(prefix: '/api/v1/unit-admins' | '/api/v1/accounts') {
+  const one = (id: string) => `${prefix}/${enc(id)}`;
+  return {
+    list: (query: AccountListQuery) => api.get<{ items: Account[] }>(prefix, { ...query }),
+    get: (id: string) => api.get<Account>(one(id)),
+    create: (input: AccountInput) => api.post<AccountCreated>(prefix, input),
+    update: (id: string, patch: AccountPatch) => api.patch<Account>(one(id), patch),
+    resetPassword: (id: string) =>
+      api.post<{ initialPassword: string }>(`${one(id)}/reset-password`),
+    disable: (id: string, reason: string) => api.post<Account>(`${one(id)}/disable`, { reason }),
+    enable: (id: string, reason: string) => api.post<Account>(`${one(id)}/enable`, { reason }),
+    unlock: (id: string) => api.post<void>(`${one(id)}/unlock`),
+    handover: (id: string, input: HandoverInput) =>
+      api.post<{ handoverId: string; account: Account }>(`${one(id)}/handover`, input),
+    handovers: (id: string) => api.get<{ items: Handover[] }>(`${one(id)}/handovers`),
+  };
+}
+
+export type AccountApi = ReturnType<typeof accountApi>;
+
+export const accountReviewApi = {
+  get: (unitId?: string) => api.get<AccountReview>('/api/v1/account-review', { unitId }),
+  exportXlsx: (unitId?: string) =>
+    downloadFile('/api/v1/account-review.xlsx', { unitId }, '账号清理审查报告.xlsx'),
+  witnesses: () => api.get<{ items: Witness[] }>('/api/v1/witnesses'),
+};
+
+export const policyApi = {
+  get: () => api.get<SecurityPolicy>('/api/v1/security-policy'),
+  put: (policy: SecurityPolicy) => api.put<SecurityPolicy>('/api/v1/security-policy', policy),
+};
+
+export type UnitAuditView = 'provider' | 'consumer';
+
+export const auditApi = {
+  entries: (query: AuditQuery, cursor?: string | null, limit = 50) =>
+    api.get<Page<AuditEntry>>('/api/v1/audit/entries', { ...query, cursor, limit }),
+  unitEntries: (
+    view: UnitAuditView,
+    query: Omit<AuditQuery, 'unitId'>,
+    cursor?: string | null,
+    limit = 50,
+  ) => api.get<Page<AuditEntry>>('/api/v1/audit/unit-entries', { ...query, view, cursor, limit }),
+  exportFile: (format: 'csv' | 'xlsx', query: AuditQuery) =>
+    downloadFile(`/api/v1/audit/entries.${format}`, { ...query }, `审计日志.${format}`),
+  chain: () => api.get<AuditChain>('/api/v1/audit/chain'),
+  checkpoint: () => api.post<AuditCheckpoint>('/api/v1/audit/checkpoints'),
+};
+
+export const batchApi = {
+  list: () => api.get<{ items: BatchChange[] }>('/api/v1/batch-changes'),
+  get: (id: string) => api.get<BatchChange>(`/api/v1/batch-changes/${enc(id)}`),
+  versions: (id: string) =>
+    api.get<{ items: BatchVersion[] }>(`/api/v1/batch-changes/${enc(id)}/versions`),
+  create: (input: BatchChangeInput) => api.post<BatchChange>('/api/v1/batch-changes', input),
+  approve: (id: string, note?: string) =>
+    api.post<BatchChange>(`/api/v1/batch-changes/${enc(id)}/approve`, note ? { note } : {}),
+  reject: (id: string, note: string) =>
+    api.post<BatchChange>(`/api/v1/batch-changes/${enc(id)}/reject`, { note }),
 };

@@ -1,20 +1,276 @@
 // Shapes of the mzhub HTTP API as the console uses them (see the server's OpenAPI document
 // at /api/openapi.json for the authoritative version).
 
+export type AccountKind = 'platform' | 'unit_admin' | 'business';
+
 export interface User {
   id: string;
   username: string;
   displayName: string;
   unitId: string;
   unitName: string;
+  kind: AccountKind;
   roles: string[];
   permissions: string[];
   mustChangePassword: boolean;
+  secondFactorEnabled: boolean;
 }
+
+/**
+ * What the session may do before anything else: change the password (first login, reset,
+ * expired) or bind a second factor. While set, other API calls answer 403.
+ */
+export type Restriction = 'password_change' | 'second_factor_setup' | null;
 
 export interface Session {
   user: User;
-  csrfToken: string;
+  /** Null for API-token sessions (no cookie, no CSRF). */
+  csrfToken: string | null;
+  restriction: Restriction;
+  /** The screen is locked (IAM-08): only unlock, me and logout answer. */
+  locked: boolean;
+}
+
+export interface TotpSetup {
+  secret: string;
+  otpauthUrl: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface ApiTokenCreated {
+  id: string;
+  name: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Shown once. */
+  token: string;
+}
+
+export interface RoleInfo {
+  role: string;
+  name: string;
+  /** 'platform' | 'unit_admin' | 'business': who may grant it. */
+  kind: string;
+  permissions: string[];
+}
+
+export interface Account {
+  id: string;
+  username: string;
+  displayName: string;
+  unitId: string;
+  unitName: string;
+  office: string | null;
+  kind: AccountKind;
+  roles: string[];
+  status: 'active' | 'disabled';
+  citizenIdMasked: string | null;
+  phoneMasked: string | null;
+  secondFactorEnabled: boolean;
+  lastLoginAt: string | null;
+  passwordChangedAt: string | null;
+  disabledAt: string | null;
+  disabledReason: string | null;
+  createdAt: string;
+}
+
+export interface AccountInput {
+  username: string;
+  displayName: string;
+  citizenId: string;
+  phone: string;
+  unitId: string;
+  office?: string | null;
+  roles: string[];
+}
+
+export interface AccountPatch {
+  displayName?: string;
+  office?: string | null;
+  roles?: string[];
+}
+
+export interface AccountCreated {
+  account: Account;
+  initialPassword: string;
+}
+
+export type HandoverKind = 'post_change' | 'departure';
+
+export interface HandoverInput {
+  kind: HandoverKind;
+  handedToUserId?: string | null;
+  items: string;
+  witnessId: string;
+  note?: string;
+}
+
+export interface Handover {
+  id: string;
+  kind: HandoverKind;
+  items: string;
+  note: string | null;
+  recordedAt: string;
+  handedTo: string | null;
+  witness: string;
+  recordedBy: string;
+}
+
+export interface Witness {
+  id: string;
+  displayName: string;
+  unitName: string;
+}
+
+export interface AccountReviewItem extends Account {
+  removalReasons: string[];
+}
+
+export interface AccountReview {
+  period: string;
+  generatedAt: string;
+  dormantDays: number;
+  total: number;
+  toRemove: number;
+  items: AccountReviewItem[];
+}
+
+export interface SecurityPolicy {
+  passwordMinLength: number;
+  passwordMaxAgeDays: number;
+  passwordHistorySize: number;
+  lockoutThreshold: number;
+  lockoutMinutes: number;
+  sessionIdleMinutes: number;
+  dormantDays: number;
+  secondFactorRoles: string[];
+}
+
+export type AuditResult = 'success' | 'failure' | 'denied';
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  actorUnitId: string | null;
+  actorUnitName: string | null;
+  action: string;
+  result: AuditResult;
+  targetType: string | null;
+  targetId: string | null;
+  targetUnitId: string | null;
+  targetUnitName: string | null;
+  fields: string[] | null;
+  recordCount: number | null;
+  grantId: string | null;
+  purpose: string | null;
+  clientIp: string | null;
+  requestId: string | null;
+  detail: Record<string, unknown> | null;
+  hash: string;
+}
+
+export interface AuditQuery {
+  actorName?: string;
+  unitId?: string;
+  action?: string;
+  result?: AuditResult;
+  targetType?: string;
+  targetId?: string;
+  /** ISO 8601 instants. */
+  from?: string;
+  to?: string;
+}
+
+export interface AuditChain {
+  ok: boolean;
+  checked: number;
+  headSeq: number;
+  headHash: string;
+  firstBad: { seq: number; problem: string; message: string } | null;
+}
+
+export interface AuditCheckpoint {
+  format: string;
+  seq: number;
+  hash: string;
+  at: string;
+  publicKey: string;
+  signature: string;
+}
+
+export type ChangeMethod = 'form' | 'import' | 'batch' | 'api' | 'system';
+
+export interface RecordVersion {
+  version: number;
+  changedAt: string;
+  changedBy: string | null;
+  changedByName: string | null;
+  /** ChangeMethod, or a newer method name. */
+  method: string;
+  reason: string | null;
+  approvalRef: string | null;
+  changes: { field: string; before: unknown; after: unknown }[];
+  data: Record<string, unknown>;
+}
+
+export type BatchStatus = 'submitted' | 'applied' | 'rejected' | 'failed';
+
+export interface UnitSet {
+  name?: string;
+  creditCode?: string | null;
+  divisionCode?: string;
+  parentUnitId?: string | null;
+  type?: UnitType;
+  status?: Unit['status'];
+}
+
+export interface BatchItem {
+  entityId: string;
+  version: number;
+  set: UnitSet;
+}
+
+export interface BatchChange {
+  id: string;
+  title: string;
+  reason: string;
+  entityType: string;
+  changeCount: number;
+  changes: BatchItem[];
+  status: BatchStatus;
+  applicantId: string;
+  applicantName: string;
+  submittedAt: string;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
+
+export interface BatchChangeInput {
+  title: string;
+  reason: string;
+  entityType: 'units';
+  changes: BatchItem[];
+}
+
+export interface BatchVersion {
+  entityType: string;
+  entityId: string;
+  version: number;
+  changedFields: string[];
+  changedByName: string | null;
+  changedAt: string;
 }
 
 export interface Health {
@@ -81,8 +337,11 @@ export interface Unit {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
-  /** Not in the contract; used when a server provides it. */
-  total?: number;
+}
+
+export interface UnitStats {
+  total: number;
+  active: number;
 }
 
 export interface UnitInput {
@@ -96,6 +355,8 @@ export interface UnitInput {
 export interface UnitPatch extends Partial<UnitInput> {
   version: number;
   status?: Unit['status'];
+  /** Why (修改原因), kept in the record's history. */
+  reason?: string;
 }
 
 export interface CalendarDay {

@@ -1,5 +1,5 @@
-import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { Alert, App, Avatar, Button, Layout, Menu, type MenuProps } from 'antd';
+import { LockOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { App, Avatar, Button, Layout, Menu, Tooltip, type MenuProps } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { errorMessage } from '../api/client';
@@ -45,13 +45,14 @@ function buildMenu(can: (p: string) => boolean): MenuItem[] {
 }
 
 export default function MainLayout() {
-  const { can, logout } = useAuth();
+  const { can, logout, lock } = useAuth();
   const user = useUser();
   const { message } = App.useApp();
   const location = useLocation();
   const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
   const [loggingOut, setLoggingOut] = useState(false);
+  const [locking, setLocking] = useState(false);
 
   const items = useMemo(() => buildMenu(can), [can]);
   const current = routeForPath(location.pathname);
@@ -70,6 +71,17 @@ export default function MainLayout() {
     }
   };
 
+  const onLock = async () => {
+    setLocking(true);
+    try {
+      await lock();
+    } catch (e) {
+      message.error(`锁定失败：${errorMessage(e)}`);
+    } finally {
+      setLocking(false);
+    }
+  };
+
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Header className="app-header" data-testid="app-header">
@@ -79,16 +91,28 @@ export default function MainLayout() {
         </Link>
         <span className="app-header-date">{formatLongDate(shanghaiDate())}</span>
         <span className="app-header-spacer" />
-        <span className="app-header-user" data-testid="header-user">
-          <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1d4ed8' }} />
-          <span>
-            <span data-testid="header-user-name">{user.displayName}</span>
-            <br />
-            <span className="unit" data-testid="header-user-unit">
-              {user.unitName}
+        <Tooltip title="我的账号">
+          <Link to="/me" className="app-header-user" data-testid="header-user">
+            <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1d4ed8' }} />
+            <span>
+              <span data-testid="header-user-name">{user.displayName}</span>
+              <br />
+              <span className="unit" data-testid="header-user-unit">
+                {user.unitName}
+              </span>
             </span>
-          </span>
-        </span>
+          </Link>
+        </Tooltip>
+        <Button
+          ghost
+          size="small"
+          icon={<LockOutlined />}
+          loading={locking}
+          onClick={() => void onLock()}
+          data-testid="lock-button"
+        >
+          锁定屏幕
+        </Button>
         <Button
           ghost
           size="small"
@@ -119,16 +143,6 @@ export default function MainLayout() {
           />
         </Sider>
         <Content className="app-content">
-          {user.mustChangePassword && (
-            <Alert
-              type="warning"
-              showIcon
-              title="首次登录请修改密码"
-              description="您的账号仍在使用初始密码，为保障数据安全，请尽快修改密码。"
-              style={{ marginBottom: 16 }}
-              data-testid="must-change-password"
-            />
-          )}
           <Suspense
             fallback={
               <div className="page-loading">

@@ -1,32 +1,31 @@
-import { CalendarOutlined, ClusterOutlined, GlobalOutlined } from '@ant-design/icons';
+import { ClusterOutlined, GlobalOutlined } from '@ant-design/icons';
 import { Badge, Card, Col, Descriptions, Row, Skeleton, Statistic, Typography } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/client';
 import { divisionApi, healthApi, unitApi } from '../api/endpoints';
-import type { DivisionStats, Health } from '../api/types';
-import { useUser } from '../auth/AuthContext';
+import type { DivisionStats, Health, UnitStats } from '../api/types';
+import { useAuth, useUser } from '../auth/AuthContext';
 import PageHeader from '../components/PageHeader';
+import { pageRoutes } from '../routes';
 import { engineLabels, formatLongDate, shanghaiDate } from '../utils/format';
 
 type Loaded<T> =
   { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; message: string };
 
-/** How many units the caller can see. The list API has no total, so page through it (capped). */
-async function countUnits(): Promise<{ count: number; more: boolean }> {
-  const limit = 100;
-  const maxPages = 20;
-  let cursor: string | null = null;
-  let count = 0;
-  for (let i = 0; i < maxPages; i++) {
-    const page = await unitApi.list({ limit, cursor });
-    if (typeof page.total === 'number') return { count: page.total, more: false };
-    count += page.items.length;
-    cursor = page.nextCursor;
-    if (!cursor) return { count, more: false };
-  }
-  return { count, more: true };
-}
+/** What each page is for, on the dashboard's shortcut cards. */
+const shortcutDescriptions: Record<string, string> = {
+  units: '维护本级及下级单位信息',
+  divisions: '查看 GB/T 2260 区划代码及变更',
+  batch: '批量修改单位信息，审批后执行',
+  calendar: '法定节假日、调休及办理期限',
+  'unit-admins': '各单位的单位管理员账号',
+  'unit-accounts': '本单位业务账号、交接与停用',
+  'account-review': '每半年一次的账号清理审查',
+  audit: '检索、导出审计日志，校验审计链',
+  'unit-audit': '本单位数据被访问及人员访问记录',
+  policy: '密码、锁定、会话与动态口令策略',
+};
 
 function useLoad<T>(load: () => Promise<T>): Loaded<T> {
   const [v, setV] = useState<Loaded<T>>({ state: 'loading' });
@@ -52,7 +51,11 @@ function StatValue<T>({ data, render }: { data: Loaded<T>; render: (v: T) => Rea
 
 export default function DashboardPage() {
   const user = useUser();
-  const units = useLoad(countUnits);
+  const { can } = useAuth();
+  const units = useLoad<UnitStats>(unitApi.stats);
+  const shortcuts = pageRoutes.filter(
+    (r) => shortcutDescriptions[r.id] && (!r.permission || can(r.permission)),
+  );
   const divisions = useLoad<DivisionStats>(divisionApi.stats);
   const health = useLoad<Health>(healthApi.get);
 
@@ -68,12 +71,17 @@ export default function DashboardPage() {
             <StatValue
               data={units}
               render={(v) => (
-                <Statistic
-                  title="单位数量"
-                  value={v.count}
-                  suffix={v.more ? '+ 个' : '个'}
-                  prefix={<ClusterOutlined style={{ color: '#1d4ed8' }} />}
-                />
+                <>
+                  <Statistic
+                    title="单位数量"
+                    value={v.total}
+                    suffix="个"
+                    prefix={<ClusterOutlined style={{ color: '#1d4ed8' }} />}
+                  />
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    其中启用 {v.active} 个，停用 {v.total - v.active} 个
+                  </Typography.Text>
+                </>
               )}
             />
             <div style={{ marginTop: 8 }}>
@@ -157,38 +165,26 @@ export default function DashboardPage() {
       </Row>
       <Card variant="borderless" title="常用功能" style={{ marginTop: 16 }}>
         <Row gutter={[16, 16]}>
-          {[
-            {
-              to: '/org/units',
-              icon: <ClusterOutlined />,
-              title: '单位管理',
-              desc: '维护本级及下级单位信息',
-            },
-            {
-              to: '/org/divisions',
-              icon: <GlobalOutlined />,
-              title: '行政区划',
-              desc: '查看 GB/T 2260 区划代码及变更',
-            },
-            {
-              to: '/calendar',
-              icon: <CalendarOutlined />,
-              title: '工作日历',
-              desc: '法定节假日、调休及办理期限',
-            },
-          ].map((x) => (
-            <Col xs={24} sm={8} key={x.to}>
-              <Link to={x.to}>
-                <Card size="small" hoverable>
-                  <Card.Meta
-                    avatar={<span style={{ fontSize: 22, color: '#1d4ed8' }}>{x.icon}</span>}
-                    title={x.title}
-                    description={x.desc}
-                  />
-                </Card>
-              </Link>
-            </Col>
-          ))}
+          {shortcuts
+            .map((r) => ({
+              to: r.path,
+              icon: r.icon,
+              title: r.label,
+              desc: shortcutDescriptions[r.id],
+            }))
+            .map((x) => (
+              <Col xs={24} sm={12} lg={8} key={x.to}>
+                <Link to={x.to} data-testid={`shortcut-${x.to}`}>
+                  <Card size="small" hoverable>
+                    <Card.Meta
+                      avatar={<span style={{ fontSize: 22, color: '#1d4ed8' }}>{x.icon}</span>}
+                      title={x.title}
+                      description={x.desc}
+                    />
+                  </Card>
+                </Link>
+              </Col>
+            ))}
         </Row>
       </Card>
     </div>

@@ -16,9 +16,19 @@ interface FormValues {
   parentUnitId?: string | null;
   type?: UnitType;
   status?: Unit['status'];
+  /** 修改原因, kept in the unit's history. */
+  reason?: string;
 }
 
-const FIELDS = ['name', 'creditCode', 'divisionCode', 'parentUnitId', 'type', 'status'] as const;
+const FIELDS = [
+  'name',
+  'creditCode',
+  'divisionCode',
+  'parentUnitId',
+  'type',
+  'status',
+  'reason',
+] as const;
 
 export const unitTypeOptions = (Object.keys(unitTypeLabels) as UnitType[]).map((t) => ({
   value: t,
@@ -96,6 +106,7 @@ export default function UnitFormModal({
           onClose();
           return;
         }
+        if (values.reason?.trim()) patch.reason = values.reason.trim();
         const updated = await unitApi.update(base.id, patch);
         message.success(`已保存单位“${updated.name}”`);
         onSaved(updated, false);
@@ -239,6 +250,22 @@ export default function UnitFormModal({
                 { value: 'inactive', label: '停用' },
               ]}
               data-testid="unit-status"
+            />
+          </Form.Item>
+        )}
+        {editing && (
+          <Form.Item
+            name="reason"
+            label="修改原因"
+            extra="选填，记入修改历史，如：依据某某文件更名"
+            rules={[{ max: 200, message: '修改原因不超过 200 个字' }]}
+          >
+            <Input.TextArea
+              rows={2}
+              maxLength={200}
+              showCount
+              placeholder="选填"
+              data-testid="unit-reason"
             />
           </Form.Item>
         )}

@@ -1,4 +1,4 @@
-import { EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { EditOutlined, HistoryOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -21,6 +21,7 @@ import DivisionCascader from '../../components/DivisionCascader';
 import PageHeader from '../../components/PageHeader';
 import { formatDateTime, unitTypeColors, unitTypeLabels } from '../../utils/format';
 import UnitFormModal, { unitTypeOptions } from './UnitFormModal';
+import UnitHistoryDrawer from './UnitHistoryDrawer';
 
 const PAGE_SIZE = 20;
 
@@ -44,6 +45,7 @@ export default function UnitsPage() {
   const [modal, setModal] = useState<{ open: boolean; unit: Unit | null; key: number } | null>(
     null,
   );
+  const [historyOf, setHistoryOf] = useState<Unit | null>(null);
   const controller = useRef<AbortController | null>(null);
 
   const fetchPage = useCallback(
@@ -161,27 +163,36 @@ export default function UnitsPage() {
       width: 165,
       render: (v: string) => formatDateTime(v),
     },
-    ...(canManage
-      ? [
-          {
-            title: '操作',
-            key: 'actions',
-            width: 80,
-            fixed: 'right' as const,
-            render: (_: unknown, u: Unit) => (
-              <Button
-                type="link"
-                size="small"
-                icon={<EditOutlined />}
-                onClick={() => setModal({ open: true, unit: u, key: Date.now() })}
-                data-testid={`unit-edit-${u.id}`}
-              >
-                编辑
-              </Button>
-            ),
-          },
-        ]
-      : []),
+    {
+      title: '操作',
+      key: 'actions',
+      width: canManage ? 140 : 80,
+      fixed: 'right' as const,
+      render: (_: unknown, u: Unit) => (
+        <Space size={0}>
+          {canManage && (
+            <Button
+              type="link"
+              size="small"
+              icon={<EditOutlined />}
+              onClick={() => setModal({ open: true, unit: u, key: Date.now() })}
+              data-testid={`unit-edit-${u.id}`}
+            >
+              编辑
+            </Button>
+          )}
+          <Button
+            type="link"
+            size="small"
+            icon={<HistoryOutlined />}
+            onClick={() => setHistoryOf(u)}
+            data-testid={`unit-history-${u.id}`}
+          >
+            历史
+          </Button>
+        </Space>
+      ),
+    },
   ];
 
   return (
@@ -258,7 +269,7 @@ export default function UnitsPage() {
           dataSource={items}
           loading={loading}
           pagination={false}
-          scroll={{ x: 1120 }}
+          scroll={{ x: 1180 }}
           locale={{
             emptyText:
               filters.q || filters.divisionCode || filters.type ? '没有符合条件的单位' : '暂无单位',
@@ -298,6 +309,7 @@ export default function UnitsPage() {
           onSaved={onSaved}
         />
       )}
+      <UnitHistoryDrawer unit={historyOf} onClose={() => setHistoryOf(null)} />
     </div>
   );
 }
