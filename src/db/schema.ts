@@ -75,6 +75,8 @@ export interface UserTable {
   birth_date: string | null;
   password_changed_at: string | null;
   totp_secret_sealed: string | null;
+  /** A secret being enrolled: it replaces the current one only once confirmed with a code. */
+  totp_pending_sealed: string | null;
   totp_enabled: number;
   totp_last_step: number | null;
   disabled_at: string | null;

@@ -36,7 +36,7 @@ const titleOf: Record<ErrorKind, string> = {
   not_found: '未找到',
   conflict: '与现有数据冲突',
   deadline_passed: '已超过办理期限',
-  locked: '数据已锁定',
+  locked: '已被锁定',
   rate_limited: '请求过于频繁',
   unavailable: '服务暂不可用',
   internal: '服务器内部错误',

@@ -19,6 +19,7 @@ export const identity: EngineMigration = () => ({
       ['birth_date', 'text', false],
       ['password_changed_at', 'text', false],
       ['totp_secret_sealed', 'text', false],
+      ['totp_pending_sealed', 'text', false],
       ['totp_enabled', 'integer', true],
       ['totp_last_step', 'integer', false],
       ['disabled_at', 'text', false],

@@ -34,7 +34,8 @@ export function searchEntries(
   if (scope.actorUnitId) query = query.where('e.actor_unit_id', '=', scope.actorUnitId);
   if (scope.targetUnitId) query = query.where('e.target_unit_id', '=', scope.targetUnitId);
   if (q.actorId) query = query.where('e.actor_id', '=', q.actorId);
-  if (q.actorName) query = query.where('e.actor_name', '=', q.actorName);
+  if (q.actorName)
+    query = query.where('e.actor_name', 'like', `%${q.actorName.replace(/[\\%_]/g, '')}%`);
   if ('unitId' in q && q.unitId) {
     const unitId = q.unitId;
     query = query.where((eb) =>

@@ -100,6 +100,16 @@ export function registerAuditRoutes(app: FastifyInstance, services: Services) {
         },
       },
     },
-    async (_request, reply) => reply.status(201).send(await anchors.anchor()),
+    async (request, reply) => {
+      const checkpoint = await anchors.anchor();
+      await services.audit.record({
+        ...auditContext(request),
+        action: 'audit.checkpoint',
+        result: 'success',
+        target: { type: 'audit_checkpoint', id: String(checkpoint.seq) },
+        detail: { seq: checkpoint.seq, hash: checkpoint.hash },
+      });
+      return reply.status(201).send(checkpoint);
+    },
   );
 }

@@ -293,6 +293,7 @@ export function createAccountService(
             }),
             password_changed_at: at,
             totp_secret_sealed: null,
+            totp_pending_sealed: null,
             totp_enabled: 0,
             totp_last_step: null,
             disabled_at: null,

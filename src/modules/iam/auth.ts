@@ -444,9 +444,9 @@ export function createAuthService(
     /** IAM-07: starts TOTP enrolment; the secret is shown once and kept sealed. */
     async startTotpSetup(session: ResolvedSession) {
       const { secret, otpauthUrl } = await createTotpSecret(session.user.username);
+      // Kept aside until confirmed: an abandoned re-enrolment leaves the current factor working.
       await repo.updateUser(db, session.user.id, {
-        totp_secret_sealed: ctx.config.masterKey.seal(secret),
-        totp_enabled: 0,
+        totp_pending_sealed: ctx.config.masterKey.seal(secret),
         updated_at: clock.now().toISOString(),
       });
       return { secret, otpauthUrl };
@@ -459,10 +459,10 @@ export function createAuthService(
       meta: RequestMeta,
     ): Promise<ResolvedSession> {
       const user = (await repo.findUserById(db, session.user.id))!;
-      if (!user.totp_secret_sealed) {
+      if (!user.totp_pending_sealed) {
         throw invalid('totp.not_started', '请先生成动态口令密钥');
       }
-      const secret = ctx.config.masterKey.open(user.totp_secret_sealed);
+      const secret = ctx.config.masterKey.open(user.totp_pending_sealed);
       const base = {
         action: 'auth.second_factor_enrol',
         actor: actorOf(user),
@@ -478,6 +478,8 @@ export function createAuthService(
       }
       await withTransaction(db, async (tx) => {
         await repo.updateUser(tx, user.id, {
+          totp_secret_sealed: user.totp_pending_sealed,
+          totp_pending_sealed: null,
           totp_enabled: 1,
           totp_last_step: step,
           updated_at: clock.now().toISOString(),

@@ -509,6 +509,26 @@ for (const engine of testEngines()) {
         });
         assert.equal(good.status, 200, JSON.stringify(good.body));
         assert.equal(good.body.restriction, null);
+        // Starting a new enrolment and abandoning it leaves the current factor in force.
+        const restart = await t.login('sjz_review', GOOD_PASSWORD).catch(() => null);
+        assert.equal(restart, null, 'a login without the code is refused');
+        const session = {
+          cookie: (good.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
+          csrfToken: good.body.csrfToken,
+        };
+        assert.equal(
+          (await t.http('POST', '/api/v1/auth/totp/setup', { as: session })).status,
+          200,
+        );
+        t.clock.advance(30_000);
+        const later = await generate({
+          secret: setup.body.secret,
+          epoch: Math.floor(t.clock.now().getTime() / 1000),
+        });
+        const still = await t.http('POST', '/api/v1/auth/login', {
+          body: { username: 'sjz_review', password: GOOD_PASSWORD, totp: later },
+        });
+        assert.equal(still.status, 200, JSON.stringify(still.body));
         // The secret is sealed at rest.
         const row = await t.ctx.db
           .selectFrom('users')

@@ -91,6 +91,7 @@ export function createIamService(ctx: AppContext, audit: AuditService) {
         birth_date: person?.birth_date ?? null,
         password_changed_at: at,
         totp_secret_sealed: null,
+        totp_pending_sealed: null,
         totp_enabled: 0,
         totp_last_step: null,
         disabled_at: null,

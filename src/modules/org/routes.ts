@@ -144,14 +144,12 @@ export function registerOrgRoutes(app: FastifyInstance, { org }: Services) {
       schema: { tags: unitTags, summary: '新建单位', body: UnitCreate, response: { 201: Unit } },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await org.createUnit(request.body, {
-            by: auditContext(request),
-            scopePrefix: scopeOf(request),
-          }),
-        ),
+      reply.status(201).send(
+        await org.createUnit(request.body, {
+          by: auditContext(request),
+          scopePrefix: scopeOf(request),
+        }),
+      ),
   );
 
   r.patch(
