@@ -146,7 +146,30 @@ export function createAuditService(ctx: AppContext, options: AuditServiceOptions
       // SQLite: prepared statements on the connection that holds `tx` — building and
       // compiling a query per batch costs more than the insert itself.
       const insert = (sqliteInsert ??= ctx.sqlite.prepare(INSERT_SQL));
-      for (const r of rows) insert.run(AUDIT_COLUMNS.map((c) => r[c]));
+      for (const r of rows) {
+        // In AUDIT_COLUMNS order.
+        insert.run(
+          r.seq,
+          r.at,
+          r.actor_id,
+          r.actor_name,
+          r.actor_unit_id,
+          r.action,
+          r.result,
+          r.target_type,
+          r.target_id,
+          r.target_unit_id,
+          r.fields,
+          r.record_count,
+          r.grant_id,
+          r.purpose,
+          r.client_ip,
+          r.request_id,
+          r.detail,
+          r.prev_hash,
+          r.hash,
+        );
+      }
       ctx.sqlite
         .prepare('update audit_chain_head set seq = ?, hash = ? where id = 1')
         .run(head.seq, head.hash);
