@@ -88,6 +88,8 @@ const table: Record<
   'GET /api/v1/audit/entries.csv': { access: 'audit.read', scope: 'scoped' },
   'GET /api/v1/audit/entries.xlsx': { access: 'audit.read', scope: 'scoped' },
   'GET /api/v1/audit/unit-entries': { access: 'audit.unit_read', scope: 'scoped' },
+  'GET /api/v1/audit/unit-entries.csv': { access: 'audit.unit_read', scope: 'scoped' },
+  'GET /api/v1/audit/unit-entries.xlsx': { access: 'audit.unit_read', scope: 'scoped' },
   'GET /api/v1/audit/chain': { access: 'audit.read', scope: 'platform' },
   'POST /api/v1/audit/checkpoints': { access: 'audit.read', scope: 'platform' },
   'GET /api/v1/history/:entityType/:entityId': { access: 'user', scope: 'scoped' },

@@ -58,6 +58,39 @@ export function registerAuditRoutes(app: FastifyInstance, services: Services) {
     );
   }
 
+  for (const format of ['csv', 'xlsx'] as const) {
+    r.get(
+      `/audit/unit-entries.${format}`,
+      {
+        config: { access: 'audit.unit_read' },
+        schema: {
+          tags,
+          summary: `导出本单位的使用日志（${format.toUpperCase()}）`,
+          querystring: UnitAuditQuery,
+        },
+      },
+      async (request, reply) => {
+        const body = await auditSearch.export(
+          currentUser(request),
+          request.query,
+          format,
+          auditContext(request),
+        );
+        return reply
+          .type(
+            format === 'csv'
+              ? 'text/csv; charset=utf-8'
+              : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          )
+          .header(
+            'content-disposition',
+            `attachment; filename*=UTF-8''${encodeURIComponent(`本单位日志.${format}`)}`,
+          )
+          .send(body);
+      },
+    );
+  }
+
   r.get(
     '/audit/unit-entries',
     {

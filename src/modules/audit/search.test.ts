@@ -140,6 +140,17 @@ for (const engine of testEngines()) {
       const all = await t.http('GET', '/api/v1/audit/unit-entries?view=provider', { as: officerB });
       assert.ok(all.body.items.every((x: { targetUnitId: string }) => x.targetUnitId === unitB));
       assert.equal((await t.http('GET', '/api/v1/audit/entries', { as: officerA })).status, 403);
+      const exported = await fetch(
+        `${t.url}/api/v1/audit/unit-entries.csv?view=provider&action=exchange.query`,
+        { headers: { cookie: officerA.cookie } },
+      );
+      assert.equal(exported.status, 200);
+      assert.equal((await exported.text()).trim().split('\r\n').length, 4);
+      const nothing = await fetch(
+        `${t.url}/api/v1/audit/unit-entries.csv?view=consumer&action=exchange.query`,
+        { headers: { cookie: officerA.cookie } },
+      );
+      assert.equal((await nothing.text()).trim().split('\r\n').length, 1);
     });
 
     test('[AUD-01] a selection exports to CSV and XLSX, and the export is audited', async () => {

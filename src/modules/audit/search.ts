@@ -98,13 +98,13 @@ export function createAuditSearch(ctx: AppContext, audit: AuditService) {
     /** A selection as CSV (UTF-8 with BOM, for Excel) or XLSX; the export is itself audited. */
     async export(
       user: SessionUser,
-      q: AuditQuery,
+      q: AuditQuery | UnitAuditQuery,
       format: 'csv' | 'xlsx',
       by: AuditContext,
     ): Promise<Buffer> {
-      const rows = (await searchEntries(db, q, auditorScope(user), { limit: EXPORT_LIMIT })).map(
-        toEntry,
-      );
+      // A unit's own log (with `view`) or, for the auditor, the whole trail.
+      const scope = 'view' in q ? unitScope(user, q.view) : auditorScope(user);
+      const rows = (await searchEntries(db, q, scope, { limit: EXPORT_LIMIT })).map(toEntry);
       await audit.record({
         ...by,
         action: 'audit.export',

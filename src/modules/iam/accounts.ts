@@ -36,6 +36,8 @@ export interface Account {
   passwordChangedAt: string | null;
   disabledAt: string | null;
   disabledReason: string | null;
+  /** Set while repeated failed logins keep the account locked (IAM-08). */
+  lockedUntil: string | null;
   createdAt: string;
 }
 
@@ -78,11 +80,15 @@ export function createAccountService(
     return db
       .selectFrom('users as u')
       .innerJoin('units as n', 'n.id', 'u.unit_id')
+      .leftJoin('login_failures as f', 'f.username', 'u.username')
       .selectAll('u')
-      .select(['n.name as unit_name', 'n.division_code as unit_division_code']);
+      .select(['n.name as unit_name', 'n.division_code as unit_division_code', 'f.locked_until']);
   }
 
-  async function toAccounts(rows: repo.UserWithUnit[]): Promise<Account[]> {
+  async function toAccounts(
+    rows: (repo.UserWithUnit & { locked_until?: string | null })[],
+  ): Promise<Account[]> {
+    const now = clock.now().toISOString();
     const rolesById = await repo.rolesOfMany(
       db,
       rows.map((r) => r.id),
@@ -104,6 +110,7 @@ export function createAccountService(
       passwordChangedAt: r.password_changed_at,
       disabledAt: r.disabled_at,
       disabledReason: r.disabled_reason,
+      lockedUntil: r.locked_until && r.locked_until > now ? r.locked_until : null,
       createdAt: r.created_at,
     }));
   }

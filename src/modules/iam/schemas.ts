@@ -86,6 +86,7 @@ export const Account = z.object({
   passwordChangedAt: z.string().nullable(),
   disabledAt: z.string().nullable(),
   disabledReason: z.string().nullable(),
+  lockedUntil: z.string().nullable(),
   createdAt: z.string(),
 });
 

@@ -167,6 +167,12 @@ export const auditApi = {
   ) => api.get<Page<AuditEntry>>('/api/v1/audit/unit-entries', { ...query, view, cursor, limit }),
   exportFile: (format: 'csv' | 'xlsx', query: AuditQuery) =>
     downloadFile(`/api/v1/audit/entries.${format}`, { ...query }, `审计日志.${format}`),
+  exportUnitFile: (format: 'csv' | 'xlsx', view: UnitAuditView, query: AuditQuery) =>
+    downloadFile(
+      `/api/v1/audit/unit-entries.${format}`,
+      { ...query, view },
+      `本单位日志.${format}`,
+    ),
   chain: () => api.get<AuditChain>('/api/v1/audit/chain'),
   checkpoint: () => api.post<AuditCheckpoint>('/api/v1/audit/checkpoints'),
 };

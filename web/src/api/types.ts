@@ -79,6 +79,8 @@ export interface Account {
   passwordChangedAt: string | null;
   disabledAt: string | null;
   disabledReason: string | null;
+  /** Set while repeated failed logins keep the account locked. */
+  lockedUntil: string | null;
   createdAt: string;
 }
 

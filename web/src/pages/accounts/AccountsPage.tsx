@@ -175,7 +175,11 @@ export default function AccountsPage({ mode }: { mode: AccountsMode }) {
       dataIndex: 'status',
       width: 80,
       render: (s: Account['status'], a) =>
-        s === 'active' ? (
+        s === 'active' && a.lockedUntil ? (
+          <Tooltip title={`登录失败次数过多，锁定至 ${formatDateTime(a.lockedUntil)}`}>
+            <Tag color="warning">已锁定</Tag>
+          </Tooltip>
+        ) : s === 'active' ? (
           <Tag color="success">启用</Tag>
         ) : (
           <Tooltip
@@ -237,7 +241,7 @@ export default function AccountsPage({ mode }: { mode: AccountsMode }) {
                   label: a.status === 'active' ? '停用' : '启用',
                   danger: a.status === 'active',
                 },
-                { key: 'unlock', label: '解除登录锁定' },
+                { key: 'unlock', label: '解除登录锁定', disabled: !a.lockedUntil },
                 { key: 'handover', label: '工作交接', disabled: a.status !== 'active' },
                 { key: 'handovers', label: '交接记录' },
               ],

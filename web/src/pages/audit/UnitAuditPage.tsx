@@ -1,9 +1,11 @@
 // 本单位日志 (audit.unit_read, AUD-03): who accessed this unit's data (provider view) and
 // what this unit's staff accessed (consumer view).
-import { Card, Segmented } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { App, Button, Card, Segmented, Space } from 'antd';
 import { useCallback, useState } from 'react';
 import { auditApi, type UnitAuditView } from '../../api/endpoints';
 import type { AuditQuery } from '../../api/types';
+import { errorMessage } from '../../api/client';
 import { useUser } from '../../auth/AuthContext';
 import PageHeader from '../../components/PageHeader';
 import AuditBrowser, { AUDIT_PAGE_SIZE } from './AuditBrowser';
@@ -11,6 +13,18 @@ import AuditBrowser, { AUDIT_PAGE_SIZE } from './AuditBrowser';
 export default function UnitAuditPage() {
   const user = useUser();
   const [view, setView] = useState<UnitAuditView>('provider');
+  const { message } = App.useApp();
+  const [exporting, setExporting] = useState<'csv' | 'xlsx' | null>(null);
+  const exportAs = async (format: 'csv' | 'xlsx', q: AuditQuery) => {
+    setExporting(format);
+    try {
+      message.success(`已导出 ${await auditApi.exportUnitFile(format, view, q)}`);
+    } catch (e) {
+      message.error(`导出失败：${errorMessage(e)}`);
+    } finally {
+      setExporting(null);
+    }
+  };
   const fetchPage = useCallback(
     // The form has no 单位 filter here: the unit is the caller's own.
     (q: AuditQuery, cursor: string | null) =>
@@ -35,7 +49,26 @@ export default function UnitAuditPage() {
           data-testid="unit-audit-view"
         />
       </Card>
-      <AuditBrowser fetchPage={fetchPage} showUnit={false} />
+      <AuditBrowser
+        fetchPage={fetchPage}
+        showUnit={false}
+        renderActions={(q) => (
+          <Space>
+            {(['csv', 'xlsx'] as const).map((format) => (
+              <Button
+                key={format}
+                icon={<DownloadOutlined />}
+                loading={exporting === format}
+                disabled={exporting !== null}
+                onClick={() => void exportAs(format, q)}
+                data-testid={`unit-audit-export-${format}`}
+              >
+                导出 {format.toUpperCase()}
+              </Button>
+            ))}
+          </Space>
+        )}
+      />
     </div>
   );
 }
