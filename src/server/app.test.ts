@@ -145,3 +145,25 @@ for (const engine of testEngines()) {
     }
   });
 }
+
+for (const engine of testEngines()) {
+  test(`two requests racing for one unique value: one wins, the other gets 409, never 500 (${engine})`, async () => {
+    const t = await createTestPlatform(engine);
+    try {
+      const manager = await t.userWith(['platform_manager']);
+      const body = { name: '并发创建的单位', divisionCode: '130100', type: 'agency' };
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => t.http('POST', '/api/v1/units', { as: manager, body })),
+      );
+      const statuses = results.map((r) => r.status).sort();
+      assert.deepEqual(statuses, [201, 409, 409, 409]);
+      assert.ok(
+        results.every(
+          (r) => r.status === 201 || /^(unit\.name_taken|conflict\.duplicate)$/.test(r.body.code),
+        ),
+      );
+    } finally {
+      await t.close();
+    }
+  });
+}

@@ -186,6 +186,22 @@ async function registerConsole(app: FastifyInstance, webDir: string) {
 /** Maps anything thrown to the closed set of error kinds; unknown errors become `internal`. */
 function toAppError(error: FastifyError | AppError | Error): AppError {
   if (error instanceof AppError) return error;
+  // Two requests racing for the same unique value: the loser gets a conflict, not a 500.
+  const dbCode = (error as { code?: unknown }).code;
+  if (
+    dbCode === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    dbCode === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    dbCode === '23505'
+  ) {
+    return new AppError(
+      'conflict',
+      'conflict.duplicate',
+      '与现有记录重复（可能有人同时提交了相同内容），请刷新后再试',
+      {
+        cause: error,
+      },
+    );
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors: FieldError[] = error.validation.map((issue) => ({
       path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.'),
