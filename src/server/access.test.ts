@@ -55,6 +55,10 @@ const table: Record<
   'POST /api/v1/unit-admins/:id/unlock': { access: 'account.manage_admins', scope: 'scoped' },
   'POST /api/v1/unit-admins/:id/handover': { access: 'account.manage_admins', scope: 'scoped' },
   'GET /api/v1/unit-admins/:id/handovers': { access: 'account.manage_admins', scope: 'scoped' },
+  'GET /api/v1/unit-admins/:id/handover-candidates': {
+    access: 'account.manage_admins',
+    scope: 'scoped',
+  },
   'GET /api/v1/accounts': { access: 'account.manage_unit', scope: 'scoped' },
   'POST /api/v1/accounts': { access: 'account.manage_unit', scope: 'scoped' },
   'GET /api/v1/accounts/:id': { access: 'account.manage_unit', scope: 'scoped' },
@@ -65,6 +69,10 @@ const table: Record<
   'POST /api/v1/accounts/:id/unlock': { access: 'account.manage_unit', scope: 'scoped' },
   'POST /api/v1/accounts/:id/handover': { access: 'account.manage_unit', scope: 'scoped' },
   'GET /api/v1/accounts/:id/handovers': { access: 'account.manage_unit', scope: 'scoped' },
+  'GET /api/v1/accounts/:id/handover-candidates': {
+    access: 'account.manage_unit',
+    scope: 'scoped',
+  },
   'GET /api/v1/account-review': { access: 'account.review', scope: 'scoped' },
   'GET /api/v1/account-review.xlsx': { access: 'account.review', scope: 'scoped' },
   'GET /api/v1/witnesses': { access: 'account.review', scope: 'reference' },
@@ -257,7 +265,7 @@ for (const engine of testEngines()) {
           });
         }
       }
-      assert.equal(cases.length, 16, 'every scoped route with an id has an out-of-scope case');
+      assert.equal(cases.length, 18, 'every scoped route with an id has an out-of-scope case');
       for (const c of cases) {
         const res = await t.http(c.key.split(' ')[0]!, pathOf(c.key, c.id), {
           as: c.as,

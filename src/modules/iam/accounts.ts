@@ -503,6 +503,25 @@ export function createAccountService(
       return { handoverId, account: await this.get(caller, id) };
     },
 
+    /** Who can take over an account's work: the other active accounts of its unit. */
+    async handoverCandidates(caller: SessionUser, id: string) {
+      const target = await managedAccount(caller, id);
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name', 'office'])
+        .where('unit_id', '=', target.unit_id)
+        .where('status', '=', 'active')
+        .where('id', '!=', id)
+        .orderBy('username')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        username: r.username,
+        displayName: r.display_name,
+        office: r.office,
+      }));
+    },
+
     async handovers(caller: SessionUser, id: string) {
       await managedAccount(caller, id);
       const rows = await db

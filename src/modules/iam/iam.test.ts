@@ -648,6 +648,11 @@ for (const engine of testEngines()) {
       const bearer = { authorization: `Bearer ${token.body.token}` };
       assert.equal((await t.http('GET', '/api/v1/units', { headers: bearer })).status, 200);
 
+      const candidates = await t.http('GET', `/api/v1/accounts/${account.id}/handover-candidates`, {
+        as: adminA,
+      });
+      const candidateIds = candidates.body.items.map((c: { id: string }) => c.id);
+      assert.ok(candidateIds.includes(receiver.id) && !candidateIds.includes(account.id));
       const notAuditor = await t.http('POST', `/api/v1/accounts/${account.id}/handover`, {
         as: adminA,
         body: { kind: 'departure', items: '审批台账', witnessId: adminA.id },

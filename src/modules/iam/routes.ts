@@ -415,6 +415,32 @@ export function registerIamRoutes(app: FastifyInstance, { iam }: Services) {
           ),
     );
     r.get(
+      `${prefix}/:id/handover-candidates`,
+      {
+        config,
+        schema: {
+          tags: accountTags,
+          summary: '可接收交接的同单位账号',
+          params: IdParam,
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  id: z.string(),
+                  username: z.string(),
+                  displayName: z.string(),
+                  office: z.string().nullable(),
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      async (request) => ({
+        items: await iam.accounts.handoverCandidates(currentUser(request), request.params.id),
+      }),
+    );
+    r.get(
       `${prefix}/:id/handovers`,
       {
         config,

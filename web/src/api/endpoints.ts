@@ -122,6 +122,14 @@ export interface AccountListQuery {
  * The account calls under one prefix: `/api/v1/unit-admins` (the system administrator's
  * unit administrators) or `/api/v1/accounts` (a unit administrator's business accounts).
  */
+/** An account that can take over another's work (same unit, active). */
+export interface HandoverCandidate {
+  id: string;
+  username: string;
+  displayName: string;
+  office: string | null;
+}
+
 export function accountApi(prefix: '/api/v1/unit-admins' | '/api/v1/accounts') {
   const one = (id: string) => `${prefix}/${enc(id)}`;
   return {
@@ -137,6 +145,8 @@ export function accountApi(prefix: '/api/v1/unit-admins' | '/api/v1/accounts') {
     handover: (id: string, input: HandoverInput) =>
       api.post<{ handoverId: string; account: Account }>(`${one(id)}/handover`, input),
     handovers: (id: string) => api.get<{ items: Handover[] }>(`${one(id)}/handovers`),
+    handoverCandidates: (id: string) =>
+      api.get<{ items: HandoverCandidate[] }>(`${one(id)}/handover-candidates`),
   };
 }
 

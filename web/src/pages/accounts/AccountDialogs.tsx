@@ -19,7 +19,7 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { applyFormErrors, errorMessage } from '../../api/client';
-import { accountReviewApi, type AccountApi } from '../../api/endpoints';
+import { accountReviewApi, type AccountApi, type HandoverCandidate } from '../../api/endpoints';
 import type { Account, Handover, HandoverInput, HandoverKind, Witness } from '../../api/types';
 import { copyText } from '../../utils/clipboard';
 import { formatDateTime, handoverKindLabels } from '../../utils/format';
@@ -207,7 +207,7 @@ export function HandoverModal({
   const [form] = Form.useForm<HandoverValues>();
   const [saving, setSaving] = useState(false);
   const [witnesses, setWitnesses] = useState<Witness[] | null>(null);
-  const [receivers, setReceivers] = useState<Account[] | null>(null);
+  const [receivers, setReceivers] = useState<HandoverCandidate[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -216,14 +216,11 @@ export function HandoverModal({
     setWitnesses(null);
     setReceivers(null);
     setLoadError(null);
-    Promise.all([
-      accountReviewApi.witnesses(),
-      api.list({ unitId: account.unitId, status: 'active' }),
-    ]).then(
+    Promise.all([accountReviewApi.witnesses(), api.handoverCandidates(account.id)]).then(
       ([w, r]) => {
         if (cancelled) return;
         setWitnesses(w.items);
-        setReceivers(r.items.filter((a) => a.id !== account.id && a.unitId === account.unitId));
+        setReceivers(r.items);
       },
       (e: unknown) => !cancelled && setLoadError(errorMessage(e)),
     );
