@@ -45,6 +45,9 @@ export function openDatabase(
     // Counts and sums come back from pg as strings for bigint; parse the common int8 type.
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+    // An idle connection dropped by the server (restart, failover, admin termination) must not
+    // crash the process: the pool discards it, and the next query opens a fresh one.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine, sqlite: null, close: () => db.destroy() };
   }
