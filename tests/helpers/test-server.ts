@@ -1,25 +1,19 @@
 /**
  * Starts the real `mzhub` program for browser tests: `mzhub demo` on a fresh SQLite
  * database, then `mzhub serve` on a free loopback port with the built console.
- *
- * MZHUB_E2E_SERVER_ROOT, when set, names another checkout whose `bin/mzhub.mjs` is run
- * instead (e.g. a clean `git archive HEAD` while the server code here is being changed);
- * the console is always this checkout's `web/dist`.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEMO_PASSWORD } from '../../src/cli/demo-data.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const serverRoot = process.env.MZHUB_E2E_SERVER_ROOT
-  ? resolve(process.env.MZHUB_E2E_SERVER_ROOT)
-  : root;
-const bin = join(serverRoot, 'bin/mzhub.mjs');
+const bin = join(root, 'bin/mzhub.mjs');
 
 /** The password of every demo account (`mzhub demo`). */
-export const DEMO_PASSWORD = 'Demo#2026mz';
+export { DEMO_PASSWORD };
 
 export const DEMO_ACCOUNT = { username: 'hb_platform', password: DEMO_PASSWORD };
 
@@ -51,10 +45,10 @@ export async function startTestServer(): Promise<{
     MZHUB_LOG_LEVEL: 'warn',
     MZHUB_WEB_DIR: join(root, 'web/dist'),
   };
-  execFileSync(process.execPath, [bin, 'demo'], { env, cwd: serverRoot, stdio: 'pipe' });
+  execFileSync(process.execPath, [bin, 'demo'], { env, cwd: root, stdio: 'pipe' });
   const child = spawn(process.execPath, [bin, 'serve'], {
     env,
-    cwd: serverRoot,
+    cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
