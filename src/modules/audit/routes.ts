@@ -1,10 +1,25 @@
 /** HTTP routes of the audit trail. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../server/app.ts';
 import { auditContext, currentUser } from '../../server/plugins/access.ts';
 import { AuditPage, AuditQuery, ChainStatus, UnitAuditQuery } from './schemas.ts';
+
+/** Sends an export as a download named `<name>.<format>`. */
+function sendFile(reply: FastifyReply, format: 'csv' | 'xlsx', name: string, body: Buffer) {
+  return reply
+    .type(
+      format === 'csv'
+        ? 'text/csv; charset=utf-8'
+        : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    )
+    .header(
+      'content-disposition',
+      `attachment; filename*=UTF-8''${encodeURIComponent(`${name}.${format}`)}`,
+    )
+    .send(body);
+}
 
 export function registerAuditRoutes(app: FastifyInstance, services: Services) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -36,25 +51,18 @@ export function registerAuditRoutes(app: FastifyInstance, services: Services) {
           querystring: AuditQuery,
         },
       },
-      async (request, reply) => {
-        const body = await auditSearch.export(
-          currentUser(request),
-          request.query,
+      async (request, reply) =>
+        sendFile(
+          reply,
           format,
-          auditContext(request),
-        );
-        return reply
-          .type(
-            format === 'csv'
-              ? 'text/csv; charset=utf-8'
-              : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          )
-          .header(
-            'content-disposition',
-            `attachment; filename*=UTF-8''${encodeURIComponent(`审计日志.${format}`)}`,
-          )
-          .send(body);
-      },
+          '审计日志',
+          await auditSearch.export(
+            currentUser(request),
+            request.query,
+            format,
+            auditContext(request),
+          ),
+        ),
     );
   }
 
@@ -69,25 +77,18 @@ export function registerAuditRoutes(app: FastifyInstance, services: Services) {
           querystring: UnitAuditQuery,
         },
       },
-      async (request, reply) => {
-        const body = await auditSearch.export(
-          currentUser(request),
-          request.query,
+      async (request, reply) =>
+        sendFile(
+          reply,
           format,
-          auditContext(request),
-        );
-        return reply
-          .type(
-            format === 'csv'
-              ? 'text/csv; charset=utf-8'
-              : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          )
-          .header(
-            'content-disposition',
-            `attachment; filename*=UTF-8''${encodeURIComponent(`本单位日志.${format}`)}`,
-          )
-          .send(body);
-      },
+          '本单位日志',
+          await auditSearch.export(
+            currentUser(request),
+            request.query,
+            format,
+            auditContext(request),
+          ),
+        ),
     );
   }
 
