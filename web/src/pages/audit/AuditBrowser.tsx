@@ -22,8 +22,8 @@ import {
   type TableColumnsType,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { errorMessage } from '../../api/client';
+import { useCallback, useState, type ReactNode } from 'react';
+import { useCursorList } from '../../hooks/useCursorList';
 import type { AuditEntry, AuditQuery, AuditResult, Page } from '../../api/types';
 import UnitSelect from '../../components/UnitSelect';
 import {
@@ -435,40 +435,15 @@ export default function AuditBrowser({
   banner,
 }: AuditBrowserProps) {
   const [query, setQuery] = useState<AuditQuery>({});
-  const [items, setItems] = useState<AuditEntry[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<AuditEntry | null>(null);
-  const seq = useRef(0);
-
-  const load = useCallback(
-    async (cursor: string | null) => {
-      const mine = ++seq.current;
-      if (cursor) setLoadingMore(true);
-      else setLoading(true);
-      try {
-        const page = await fetchPage(query, cursor);
-        if (mine !== seq.current) return;
-        setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
-        setNextCursor(page.nextCursor);
-        setError(null);
-      } catch (e) {
-        if (mine === seq.current) setError(errorMessage(e));
-      } finally {
-        if (mine === seq.current) {
-          setLoading(false);
-          setLoadingMore(false);
-        }
-      }
-    },
+  const fetchForQuery = useCallback(
+    (cursor: string | null) => fetchPage(query, cursor),
     [fetchPage, query],
   );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const { items, nextCursor, loading, loadingMore, error, load } = useCursorList(
+    fetchForQuery,
+    (e: AuditEntry) => e.seq,
+  );
 
   return (
     <>

@@ -12,8 +12,8 @@ import {
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { errorMessage } from '../../api/client';
+import { useCallback, useState } from 'react';
+import { useCursorList } from '../../hooks/useCursorList';
 import { unitApi, type UnitQuery } from '../../api/endpoints';
 import type { Unit, UnitType } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
@@ -36,23 +36,14 @@ export default function UnitsPage() {
   const canManage = can('org.manage');
   const [qInput, setQInput] = useState('');
   const [filters, setFilters] = useState<Filters>({ q: '' });
-  const [items, setItems] = useState<Unit[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [justCreated, setJustCreated] = useState<string | null>(null);
   const [modal, setModal] = useState<{ open: boolean; unit: Unit | null; key: number } | null>(
     null,
   );
   const [historyOf, setHistoryOf] = useState<Unit | null>(null);
-  const controller = useRef<AbortController | null>(null);
 
-  const fetchPage = useCallback(
-    async (cursor: string | null, pinned?: Unit) => {
-      controller.current?.abort();
-      const ac = new AbortController();
-      controller.current = ac;
+  const fetchUnits = useCallback(
+    (cursor: string | null, signal: AbortSignal) => {
       const query: UnitQuery = {
         q: filters.q || undefined,
         divisionCode: filters.divisionCode,
@@ -60,38 +51,22 @@ export default function UnitsPage() {
         cursor,
         limit: PAGE_SIZE,
       };
-      if (cursor) setLoadingMore(true);
-      else setLoading(true);
-      try {
-        const page = await unitApi.list(query, ac.signal);
-        if (ac.signal.aborted) return;
-        setError(null);
-        setNextCursor(page.nextCursor);
-        setItems((prev) => {
-          const list = cursor
-            ? [...prev, ...page.items.filter((u) => !prev.some((p) => p.id === u.id))]
-            : page.items;
-          // A unit just created stays visible at the top even if it sorts onto a later page.
-          if (pinned && !list.some((u) => u.id === pinned.id)) return [pinned, ...list];
-          return list;
-        });
-      } catch (e) {
-        if (ac.signal.aborted) return;
-        setError(errorMessage(e));
-      } finally {
-        if (controller.current === ac) {
-          setLoading(false);
-          setLoadingMore(false);
-        }
-      }
+      return unitApi.list(query, signal);
     },
     [filters],
   );
-
-  useEffect(() => {
-    void fetchPage(null);
-    return () => controller.current?.abort();
-  }, [fetchPage]);
+  const { items, setItems, nextCursor, loading, loadingMore, error, load } = useCursorList(
+    fetchUnits,
+    (u: Unit) => u.id,
+  );
+  /** Reloads from the first page; a unit just created stays visible at the top. */
+  const fetchPage = (cursor: string | null, pinned?: Unit) =>
+    load(
+      cursor,
+      pinned
+        ? (list) => (list.some((u) => u.id === pinned.id) ? list : [pinned, ...list])
+        : undefined,
+    );
 
   const onSaved = (unit: Unit, created: boolean) => {
     setModal((m) => (m ? { ...m, open: false } : m));
