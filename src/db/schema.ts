@@ -248,6 +248,140 @@ export interface BatchChangeTable {
   decision_note: string | null;
 }
 
+export type CatalogVersionStatus =
+  | 'draft'
+  | 'submitted'
+  | 'returned'
+  | 'reviewed'
+  | 'published'
+  | 'superseded'
+  | 'retired'
+  | 'withdrawn';
+
+export interface CatalogResourceTable {
+  id: string;
+  code: string;
+  provider_unit_id: string;
+  /** The status of the working version (the newest one). */
+  status: CatalogVersionStatus;
+  working_version: number;
+  published_version: number | null;
+  name: string;
+  /** Last publication or yearly maintenance confirmation (CAT-05). */
+  maintained_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  row_count: number;
+  data_updated_at: string | null;
+}
+
+export interface CatalogVersionTable {
+  id: string;
+  resource_id: string;
+  version: number;
+  status: CatalogVersionStatus;
+  /** EntryContent as JSON. */
+  content: string;
+  /** 1 for the published version consumers see, else 0. */
+  live: number;
+  code: string;
+  name: string;
+  provider_unit_id: string;
+  kind: string;
+  classification_code: string | null;
+  sharing_type: string | null;
+  open_type: string | null;
+  format_type: string | null;
+  tokens: string;
+  field_tokens: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
+export interface CatalogActionTable {
+  id: Generated<number>;
+  resource_id: string;
+  version: number;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_id: string;
+  actor_name: string;
+  at: string;
+  note: string | null;
+}
+
+export interface CatalogProjectTable {
+  id: string;
+  unit_id: string;
+  name: string;
+  project_code: string | null;
+  description: string;
+  /** JSON array of ProjectItem. */
+  items: string;
+  status: 'registered' | 'approved' | 'rejected';
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+}
+
+export interface ResourceRowTable {
+  resource_id: string;
+  row_key: string;
+  /** The validated row as JSON: identifier → normalised value. */
+  data: string;
+  hash: string;
+  version: number;
+  updated_at: string;
+  updated_by: string | null;
+  method: ChangeMethod;
+  /** The import (or edit) that wrote this version. */
+  change_ref: string | null;
+}
+
+export interface ResourceRowHistoryTable {
+  id: Generated<number>;
+  resource_id: string;
+  row_key: string;
+  version: number;
+  data: string;
+  hash: string;
+  updated_at: string;
+  updated_by: string | null;
+  method: ChangeMethod;
+  change_ref: string | null;
+  superseded_at: string;
+  superseded_by_ref: string | null;
+}
+
+export interface DataImportTable {
+  id: string;
+  resource_id: string;
+  unit_id: string;
+  file_name: string;
+  format: 'csv' | 'xlsx' | 'json';
+  byte_size: number;
+  status: 'running' | 'applied' | 'rejected' | 'failed';
+  total_rows: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  error_count: number;
+  /** JSON array of the first row errors (the report keeps at most a fixed number). */
+  errors: string;
+  message: string | null;
+  created_by: string;
+  created_by_name: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   divisions: DivisionTable;
   division_import_batches: DivisionImportBatchTable;
@@ -269,4 +403,13 @@ export interface Database {
   audit_archive_permit: { up_to_seq: number };
   record_versions: RecordVersionTable;
   batch_changes: BatchChangeTable;
+  catalog_code_counters: { classification_code: string; next_sequence: number };
+  catalog_resources: CatalogResourceTable;
+  catalog_versions: CatalogVersionTable;
+  catalog_actions: CatalogActionTable;
+  catalog_search_ids: { id: Generated<number>; version_id: string };
+  catalog_projects: CatalogProjectTable;
+  resource_rows: ResourceRowTable;
+  resource_row_history: ResourceRowHistoryTable;
+  data_imports: DataImportTable;
 }

@@ -23,6 +23,11 @@ import { createArchiver } from '../modules/audit/archive.ts';
 import { registerAuditRoutes } from '../modules/audit/routes.ts';
 import { createAuditSearch } from '../modules/audit/search.ts';
 import { createAuditService } from '../modules/audit/service.ts';
+import { registerCatalogRoutes } from '../modules/catalog/routes.ts';
+import { createCatalogService } from '../modules/catalog/service.ts';
+import { registerDataRoutes } from '../modules/data/routes.ts';
+import { createDataService } from '../modules/data/service.ts';
+import { loadNationalTable } from '../lib/divisions/national.ts';
 import { registerBatchRoutes } from '../modules/batch/routes.ts';
 import { createBatchService } from '../modules/batch/service.ts';
 import { registerHistoryRoutes } from '../modules/history/routes.ts';
@@ -47,6 +52,7 @@ export function createServices(ctx: AppContext) {
   const audit = createAuditService(ctx);
   const keys = createKeyService(ctx);
   const org = createOrgService(ctx, audit);
+  const catalog = createCatalogService(ctx, { audit });
   return {
     audit,
     auditSearch: createAuditSearch(ctx, audit),
@@ -59,9 +65,18 @@ export function createServices(ctx: AppContext) {
     batch: createBatchService(ctx, { audit, org }),
     // Who may read the history of each kind of record: units are the shared directory.
     history: createHistoryService(ctx, { units: () => true }),
+    catalog,
+    data: createDataService(ctx, { audit, catalog, isDivisionCode: knownDivisionCode }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
+
+let divisionCodes: Set<string> | null = null;
+/** County-level and above codes of the shipped GB/T 2260 table; 9/12-digit codes by their county. */
+function knownDivisionCode(code: string): boolean {
+  divisionCodes ??= new Set(loadNationalTable().map((d) => d.code));
+  return divisionCodes.has(code.length > 6 ? code.slice(0, 6) : code);
+}
 
 export interface BuildOptions {
   /** Where JSON log lines go (standard output when absent). */
@@ -142,6 +157,8 @@ export async function buildApp(
           registerAuditRoutes(v1, services);
           registerHistoryRoutes(v1, services);
           registerBatchRoutes(v1, services);
+          registerCatalogRoutes(v1, services);
+          registerDataRoutes(v1, services);
         },
         { prefix: '/v1' },
       );

@@ -22,6 +22,10 @@ export interface Config {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   cookieSecure: boolean;
+  /** Largest data file accepted for an import (bytes). */
+  importMaxBytes: number;
+  /** Most rows one import may carry. */
+  importMaxRows: number;
   masterKey: MasterKey;
 }
 
@@ -96,6 +100,24 @@ const settings = {
   cookieSecure: {
     env: 'MZHUB_COOKIE_SECURE',
     schema: z.union([z.boolean(), boolText], { error: '必须是 true 或 false' }).default(false),
+  },
+  importMaxMegabytes: {
+    env: 'MZHUB_IMPORT_MAX_MB',
+    schema: z.coerce
+      .number({ error: '必须是 1–4096 之间的整数（MB）' })
+      .int('必须是 1–4096 之间的整数（MB）')
+      .min(1, '必须是 1–4096 之间的整数（MB）')
+      .max(4096, '必须是 1–4096 之间的整数（MB）')
+      .default(512),
+  },
+  importMaxRows: {
+    env: 'MZHUB_IMPORT_MAX_ROWS',
+    schema: z.coerce
+      .number({ error: '必须是 1–50000000 之间的整数' })
+      .int('必须是 1–50000000 之间的整数')
+      .min(1, '必须是 1–50000000 之间的整数')
+      .max(50_000_000, '必须是 1–50000000 之间的整数')
+      .default(5_000_000),
   },
   masterKey: { env: 'MZHUB_MASTER_KEY', schema: z.string().optional() },
   masterKeyFile: { env: 'MZHUB_MASTER_KEY_FILE', schema: z.string().optional() },
@@ -203,6 +225,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionIdleMinutes: values.sessionIdleMinutes as number,
     sessionMaxHours: values.sessionMaxHours as number,
     cookieSecure: values.cookieSecure as boolean,
+    importMaxBytes: (values.importMaxMegabytes as number) * 1024 * 1024,
+    importMaxRows: values.importMaxRows as number,
     masterKey,
   };
 }

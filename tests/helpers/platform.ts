@@ -76,6 +76,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     sessionIdleMinutes: 30,
     sessionMaxHours: 12,
     cookieSecure: false,
+    importMaxBytes: 64 * 1024 * 1024,
+    importMaxRows: 1_000_000,
     masterKey: new MasterKey(randomBytes(32)),
     ...overrides,
   };
@@ -93,6 +95,7 @@ export async function createTestPlatform(
   const ctx: AppContext = {
     db: handle.db,
     engine,
+    sqlite: handle.sqlite,
     config: testConfig(scratch.url, overrides),
     clock,
   };

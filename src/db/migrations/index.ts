@@ -10,6 +10,7 @@ import { identity } from './0002_identity.ts';
 import { audit } from './0003_audit.ts';
 import { auditArchive } from './0004_audit_archive.ts';
 import { history } from './0005_history.ts';
+import { catalog } from './0006_catalog.ts';
 
 export type EngineMigration = (engine: Engine) => Migration;
 
@@ -19,6 +20,7 @@ const all: Record<string, EngineMigration> = {
   '0003_audit': audit,
   '0004_audit_archive': auditArchive,
   '0005_history': history,
+  '0006_catalog': catalog,
 };
 
 export const latestSchemaVersion = Object.keys(all).length;

@@ -22,6 +22,7 @@ export const permissions = {
   'data.approve': '审批业务数据',
   'catalog.edit': '编制数据资源目录',
   'catalog.review': '审核数据资源目录',
+  'catalog.publish': '发布数据资源目录、审批信息系统项目数据目录（平台目录管理）',
   'sharing.approve': '审批共享申请（提供方）',
   'sharing.precheck': '预审共享申请（平台管理方）',
   'batch.view': '查看批量修改申请',
@@ -64,7 +65,13 @@ export const roles = {
   platform_manager: {
     name: '平台管理员',
     kind: 'business',
-    permissions: ['org.manage', 'calendar.manage', 'sharing.precheck', 'batch.view'],
+    permissions: [
+      'org.manage',
+      'calendar.manage',
+      'catalog.publish',
+      'sharing.precheck',
+      'batch.view',
+    ],
   },
   data_entry: { name: '数据录入员', kind: 'business', permissions: ['data.enter'] },
   data_reviewer: { name: '数据审核员', kind: 'business', permissions: ['data.review'] },
