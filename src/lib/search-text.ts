@@ -106,7 +106,7 @@ function normalise(text: string): string {
 function letterDigitBreaks(s: string, start: number, end: number): number[] {
   const breaks: number[] = [];
   let digit = isDigitAt(s, start, codePointAt(s, start));
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     const cp = codePointAt(s, i);
     const d = isDigitAt(s, i, cp);
     if (d !== digit) {

@@ -55,7 +55,13 @@ export interface TestPlatform {
   http<T = any>(
     method: string,
     path: string,
-    options?: { body?: unknown; as?: Caller; headers?: Record<string, string> },
+    options?: {
+      body?: unknown;
+      /** A request body sent as it is (file uploads), `application/octet-stream` by default. */
+      raw?: Buffer | string;
+      as?: Caller;
+      headers?: Record<string, string>;
+    },
   ): Promise<HttpResult<T>>;
   /** Creates an account at `unitId` with `roles` and returns a logged-in caller. */
   userWith(roles: Role[], unitId?: string): Promise<Caller & { userId: string; username: string }>;
@@ -116,6 +122,7 @@ export async function createTestPlatform(
   const http: TestPlatform['http'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.raw !== undefined) headers['content-type'] ??= 'application/octet-stream';
     if (options.as) {
       headers.cookie = options.as.cookie;
       headers['x-csrf-token'] = options.as.csrfToken;
@@ -123,11 +130,14 @@ export async function createTestPlatform(
     const response = await fetch(url + path, {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     });
-    const text = await response.text();
-    let body: unknown = text;
-    if (/json/.test(response.headers.get('content-type') ?? '') && text) body = JSON.parse(text);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const type = response.headers.get('content-type') ?? '';
+    const text = bytes.toString('utf8');
+    // Text and JSON come back as strings/objects; files (XLSX) as a Buffer.
+    let body: unknown = /^(text\/|application\/(.*json|x-ndjson))|^$/.test(type) ? text : bytes;
+    if (/json/.test(type) && !/ndjson/.test(type) && text) body = JSON.parse(text);
     return { status: response.status, headers: response.headers, body } as HttpResult<never>;
   };
 

@@ -32,7 +32,11 @@ function allEntries(): { tree: ClassificationTree; entry: ClassificationEntry; d
 describe('resource classification trees', () => {
   test('[CAT-01] the three trees are 基础 (1), 主题 (2) and 部门 (3)', () => {
     assert.deepEqual(
-      classificationTrees.codes.map((t) => [t, classificationData[t].code, classificationData[t].name]),
+      classificationTrees.codes.map((t) => [
+        t,
+        classificationData[t].code,
+        classificationData[t].name,
+      ]),
       [
         ['base', '1', '基础信息资源'],
         ['theme', '2', '主题信息资源'],
@@ -85,13 +89,15 @@ describe('resource classification trees', () => {
         '残疾人福利',
       ],
     );
-    assert.deepEqual(
-      ['302', '303', '304', '305'].map(name),
-      ['公安', '人力资源社会保障', '卫生健康', '市场监管'],
-    );
+    assert.deepEqual(['302', '303', '304', '305'].map(name), [
+      '公安',
+      '人力资源社会保障',
+      '卫生健康',
+      '市场监管',
+    ]);
     for (const dept of ['302', '303', '304', '305']) {
-      const count = classificationData.department.children.find((c) => c.code === dept)!
-        .children.length;
+      const count = classificationData.department.children.find((c) => c.code === dept)!.children
+        .length;
       assert.ok(count >= 2 && count <= 3, dept);
     }
   });

@@ -37,7 +37,9 @@ export interface CascaderOption {
 
 // Source form: 项 code → [name, 目 code → name, or [name, 细目 code → name]].
 type CategorySource = string | readonly [string, Readonly<Record<string, string>>];
-type TreeSource = Readonly<Record<string, readonly [string, Readonly<Record<string, CategorySource>>]>>;
+type TreeSource = Readonly<
+  Record<string, readonly [string, Readonly<Record<string, CategorySource>>]>
+>;
 
 const CLASS_DIGIT: Readonly<Record<ClassificationTree, string>> = {
   base: '1',
@@ -283,9 +285,19 @@ export const classificationData: Readonly<Record<ClassificationTree, Classificat
 const LEVELS: readonly ClassificationLevel[] = ['class', 'item', 'category', 'subcategory'];
 const INDEX = new Map<string, ClassificationNode>();
 for (const tree of Object.keys(classificationData) as ClassificationTree[]) {
-  const visit = (entry: ClassificationEntry, depth: number, parents: ClassificationNode['path']) => {
+  const visit = (
+    entry: ClassificationEntry,
+    depth: number,
+    parents: ClassificationNode['path'],
+  ) => {
     const path = [...parents, { code: entry.code, name: entry.name }];
-    INDEX.set(entry.code, { code: entry.code, name: entry.name, tree, level: LEVELS[depth]!, path });
+    INDEX.set(entry.code, {
+      code: entry.code,
+      name: entry.name,
+      tree,
+      level: LEVELS[depth]!,
+      path,
+    });
     for (const child of entry.children) visit(child, depth + 1, path);
   };
   visit(classificationData[tree], 0, []);

@@ -142,9 +142,13 @@ function itemRef(item: DataItem, index: number): string {
   return name ? `第 ${index + 1} 个信息项“${name}”` : `第 ${index + 1} 个信息项`;
 }
 
+/** Length in characters: a supplementary-plane ideograph (生僻字) counts once. */
 function charCount(s: string): number {
   let n = 0;
-  for (const _ of s) n++;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) n++;
+  }
   return n;
 }
 
@@ -422,7 +426,12 @@ function checkItem(item: DataItem, index: number, push: Push): void {
     push('error', 'catalog.length_required', `${f}.length`, `${ref}为${typeLabel}，必须填写长度`);
   }
   if (WITHOUT_LENGTH.has(item.type) && item.length !== null) {
-    push('error', 'catalog.length_not_allowed', `${f}.length`, `${ref}为${typeLabel}，不应填写长度`);
+    push(
+      'error',
+      'catalog.length_not_allowed',
+      `${f}.length`,
+      `${ref}为${typeLabel}，不应填写长度`,
+    );
   }
   if (item.scale !== null && !WITH_SCALE.has(item.type)) {
     push(

@@ -319,7 +319,11 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
     return opened;
   }
 
-  async function allowedActionsFor(user: SessionUser, r: ResourceRow): Promise<ActionRequest[]> {
+  async function allowedActionsFor(
+    t: Tx | typeof db,
+    user: SessionUser,
+    r: ResourceRow,
+  ): Promise<ActionRequest[]> {
     const out: ActionRequest[] = [];
     const allowed = new Set<string>(catalogWorkflow.allowed(r.status));
     const editor = user.permissions.includes('catalog.edit') && user.unitId === r.provider_unit_id;
@@ -335,7 +339,7 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
       if (r.status === 'published') out.push('new_version');
     }
     if (reviewer && r.status === 'submitted') {
-      const editors = await editorsOf(db, r.id, r.working_version);
+      const editors = await editorsOf(t, r.id, r.working_version);
       if (!editors.has(user.id)) out.push('open', 'approve', 'return');
     }
     if (publisher && r.status === 'reviewed') out.push('publish', 'return');
@@ -576,7 +580,11 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
           await tx
             .insertInto('catalog_versions')
             .values({
-              ...working,
+              // Column by column: PostgreSQL's generated search vectors cannot be copied.
+              resource_id: id,
+              content: working.content,
+              code: working.code,
+              provider_unit_id: working.provider_unit_id,
               id: uuidv7(),
               version,
               status: 'draft',
@@ -1130,7 +1138,7 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
         note: a.note,
       })),
       findings,
-      allowedActions: sees ? await allowedActionsFor(user, r) : [],
+      allowedActions: sees ? await allowedActionsFor(t, user, r) : [],
       openedByMe:
         r.status === 'submitted'
           ? await openedSinceSubmit(t, id, r.working_version, user.id)
@@ -1184,9 +1192,8 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
     const { total } = await filtered
       .select((eb) => eb.fn.countAll<number>().as('total'))
       .executeTakeFirstOrThrow();
-    const nameFirst = query.q
-      ? sql<number>`case when v.name like ${`%${query.q.replace(/[%_]/g, '')}%`} then 0 else 1 end`
-      : sql<number>`0`;
+    // Entries whose name contains the words come first (a literal 0 would mean "column 1").
+    const nameFirst = sql<number>`case when v.name like ${`%${(query.q ?? '').replace(/[%_]/g, '')}%`} then 0 else 1 end`;
     const rows = await filtered
       .select([
         'v.resource_id',
