@@ -261,6 +261,8 @@ export type CatalogVersionStatus =
 export interface CatalogResourceTable {
   id: string;
   code: string;
+  /** The resource's number in the row store. */
+  no: number;
   provider_unit_id: string;
   /** The status of the working version (the newest one). */
   status: CatalogVersionStatus;
@@ -331,33 +333,37 @@ export interface CatalogProjectTable {
   decision_note: string | null;
 }
 
-export interface ResourceRowTable {
+export interface DataChangeTable {
+  no: Generated<number>;
   resource_id: string;
+  method: ChangeMethod;
+  at: string;
+  by_id: string | null;
+  by_name: string | null;
+  import_id: string | null;
+  reason: string | null;
+}
+
+export interface ResourceRowTable {
+  resource_no: number;
   row_key: string;
   /** The validated row as JSON: identifier → normalised value. */
   data: string;
   hash: string;
   version: number;
-  updated_at: string;
-  updated_by: string | null;
-  method: ChangeMethod;
-  /** The import (or edit) that wrote this version. */
-  change_ref: string | null;
+  /** The data_changes entry (import or edit) that wrote this version. */
+  change_no: number;
 }
 
 export interface ResourceRowHistoryTable {
   id: Generated<number>;
-  resource_id: string;
+  resource_no: number;
   row_key: string;
   version: number;
   data: string;
   hash: string;
-  updated_at: string;
-  updated_by: string | null;
-  method: ChangeMethod;
-  change_ref: string | null;
-  superseded_at: string;
-  superseded_by_ref: string | null;
+  change_no: number;
+  superseded_by: number;
 }
 
 export interface DataImportTable {
@@ -409,6 +415,7 @@ export interface Database {
   catalog_actions: CatalogActionTable;
   catalog_search_ids: { id: Generated<number>; version_id: string };
   catalog_projects: CatalogProjectTable;
+  data_changes: DataChangeTable;
   resource_rows: ResourceRowTable;
   resource_row_history: ResourceRowHistoryTable;
   data_imports: DataImportTable;

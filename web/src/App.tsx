@@ -14,7 +14,8 @@ import MainLayout from './layout/MainLayout';
 import LoginPage from './pages/LoginPage';
 import { ForbiddenPage, NotFoundPage } from './pages/ResultPages';
 import { ForcedPasswordPage, ForcedTotpPage } from './pages/security/ForcedPages';
-import { pageRoutes } from './routes';
+import PublicLayout from './layout/PublicLayout';
+import { canSee, pageRoutes, publicRoutes, type PageRoute } from './routes';
 
 export function PageLoading() {
   return (
@@ -87,9 +88,15 @@ function RequireAuth({ children }: { children: ReactNode }) {
   );
 }
 
-function Guard({ permission, children }: { permission: string | undefined; children: ReactNode }) {
+function Guard({
+  permission,
+  children,
+}: {
+  permission: PageRoute['permission'];
+  children: ReactNode;
+}) {
   const { can } = useAuth();
-  if (permission && !can(permission)) return <ForbiddenPage />;
+  if (!canSee({ permission }, can)) return <ForbiddenPage />;
   return <>{children}</>;
 }
 
@@ -116,6 +123,19 @@ const router = createBrowserRouter([
     errorElement: <RouteError />,
     children: [
       { path: '/login', element: <LoginPage /> },
+      {
+        // 开放数据: no login needed (a signed-in user sees the same pages).
+        element: <PublicLayout />,
+        errorElement: <RouteError />,
+        children: publicRoutes.map((r) => ({
+          path: r.path,
+          element: (
+            <Suspense fallback={<PageLoading />}>
+              <r.page />
+            </Suspense>
+          ),
+        })),
+      },
       {
         path: '/password-change',
         element: (

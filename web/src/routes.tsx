@@ -1,15 +1,20 @@
 // The one table of console pages. To add a page: add a lazy import and a row to `pageRoutes`
 // (and a group to `menuGroups` if it opens a new section). The router and the side menu are
 // both built from this table; `permission` hides the menu item and guards the route.
+// `publicRoutes` are the pages shown without logging in (开放数据), in their own layout.
 import {
   ApartmentOutlined,
   AuditOutlined,
   CalendarOutlined,
   ClusterOutlined,
   DashboardOutlined,
+  DatabaseOutlined,
   DiffOutlined,
   FileSearchOutlined,
+  FormOutlined,
   GlobalOutlined,
+  ProjectOutlined,
+  SearchOutlined,
   IdcardOutlined,
   SafetyCertificateOutlined,
   SolutionOutlined,
@@ -33,14 +38,15 @@ export interface PageRoute {
   icon?: ReactNode;
   /** Key of a menu group this page sits in; top level when absent. */
   group?: string;
-  /** Permission needed to see the page. */
-  permission?: string;
+  /** Permission needed to see the page; with a list, any one of them. */
+  permission?: string | string[];
   /** Route only (detail pages etc.). */
   hideInMenu?: boolean;
   page: LazyExoticComponent<ComponentType>;
 }
 
 export const menuGroups: MenuGroup[] = [
+  { key: 'catalog', label: '数据资源目录', icon: <DatabaseOutlined /> },
   { key: 'org', label: '组织机构', icon: <ApartmentOutlined /> },
   { key: 'accounts', label: '账号管理', icon: <TeamOutlined /> },
   { key: 'audit', label: '安全审计', icon: <AuditOutlined /> },
@@ -53,6 +59,67 @@ export const pageRoutes: PageRoute[] = [
     label: '工作台',
     icon: <DashboardOutlined />,
     page: lazy(() => import('./pages/DashboardPage')),
+  },
+  {
+    id: 'catalog',
+    path: '/catalog',
+    label: '目录检索',
+    icon: <SearchOutlined />,
+    group: 'catalog',
+    page: lazy(() => import('./pages/catalog/CatalogSearchPage')),
+  },
+  {
+    id: 'catalog-work',
+    path: '/catalog/work',
+    label: '目录工作台',
+    icon: <FormOutlined />,
+    group: 'catalog',
+    permission: ['catalog.edit', 'catalog.review', 'catalog.publish'],
+    page: lazy(() => import('./pages/catalog/WorkbenchPage')),
+  },
+  {
+    id: 'catalog-projects',
+    path: '/catalog/projects',
+    label: '项目数据目录',
+    icon: <ProjectOutlined />,
+    group: 'catalog',
+    permission: ['catalog.edit', 'catalog.review', 'catalog.publish'],
+    page: lazy(() => import('./pages/catalog/ProjectsPage')),
+  },
+  {
+    id: 'catalog-project',
+    path: '/catalog/projects/:id',
+    label: '项目数据目录详情',
+    group: 'catalog',
+    hideInMenu: true,
+    permission: ['catalog.edit', 'catalog.review', 'catalog.publish'],
+    page: lazy(() => import('./pages/catalog/ProjectDetailPage')),
+  },
+  {
+    id: 'catalog-new',
+    path: '/catalog/entries/new',
+    label: '新建目录条目',
+    group: 'catalog',
+    hideInMenu: true,
+    permission: 'catalog.edit',
+    page: lazy(() => import('./pages/catalog/EntryFormPage')),
+  },
+  {
+    id: 'catalog-entry',
+    path: '/catalog/entries/:id',
+    label: '目录条目',
+    group: 'catalog',
+    hideInMenu: true,
+    page: lazy(() => import('./pages/catalog/EntryPage')),
+  },
+  {
+    id: 'catalog-edit',
+    path: '/catalog/entries/:id/edit',
+    label: '编制目录条目',
+    group: 'catalog',
+    hideInMenu: true,
+    permission: 'catalog.edit',
+    page: lazy(() => import('./pages/catalog/EntryFormPage')),
   },
   {
     id: 'units',
@@ -148,11 +215,45 @@ export const pageRoutes: PageRoute[] = [
   },
 ];
 
-/** The route a location belongs to: exact match, else the longest path prefix. */
+/** Pages anyone may open without logging in, in the public layout. */
+export interface PublicRoute {
+  id: string;
+  path: string;
+  label: string;
+  page: LazyExoticComponent<ComponentType>;
+}
+
+export const publicRoutes: PublicRoute[] = [
+  {
+    id: 'open',
+    path: '/open',
+    label: '开放数据',
+    page: lazy(() => import('./pages/open/OpenCatalogPage')),
+  },
+  {
+    id: 'open-entry',
+    path: '/open/:code',
+    label: '开放数据资源',
+    page: lazy(() => import('./pages/open/OpenEntryPage')),
+  },
+];
+
+/** Whether a user with `can` may see a page (any one of its permissions). */
+export function canSee(route: Pick<PageRoute, 'permission'>, can: (p: string) => boolean) {
+  const p = route.permission;
+  if (!p) return true;
+  return typeof p === 'string' ? can(p) : p.some(can);
+}
+
+/**
+ * The menu item a location belongs to: exact match, else the longest path prefix (routes
+ * hidden from the menu, such as detail pages, belong to the item above them).
+ */
 export function routeForPath(pathname: string): PageRoute | undefined {
-  const exact = pageRoutes.find((r) => r.path === pathname);
+  const inMenu = pageRoutes.filter((r) => !r.hideInMenu);
+  const exact = inMenu.find((r) => r.path === pathname);
   if (exact) return exact;
-  return pageRoutes
+  return inMenu
     .filter((r) => r.path !== '/' && pathname.startsWith(`${r.path}/`))
     .sort((a, b) => b.path.length - a.path.length)[0];
 }

@@ -26,10 +26,11 @@ const versionStatuses = [
  */
 export const catalog: EngineMigration = (engine: Engine) => ({
   async up(db: AnyDb) {
-    const autoId = (table: ReturnType<AnyDb['schema']['createTable']>) =>
-      table.addColumn('id', engine === 'postgres' ? 'bigserial' : 'integer', (c) =>
+    const autoIdNamed = (table: ReturnType<AnyDb['schema']['createTable']>, name: string) =>
+      table.addColumn(name, engine === 'postgres' ? 'bigserial' : 'integer', (c) =>
         engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
       );
+    const autoId = (table: ReturnType<AnyDb['schema']['createTable']>) => autoIdNamed(table, 'id');
 
     await db.schema
       .createTable('catalog_code_counters')
@@ -41,6 +42,8 @@ export const catalog: EngineMigration = (engine: Engine) => ({
       .createTable('catalog_resources')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('code', 'text', (c) => c.notNull().unique())
+      // A small number naming the resource in the row store (keys stay short).
+      .addColumn('no', 'integer', (c) => c.notNull().unique())
       .addColumn('provider_unit_id', 'text', (c) => c.notNull().references('units.id'))
       .addColumn('status', 'text', (c) => c.notNull().check(sqlIn('status', versionStatuses)))
       .addColumn('working_version', 'integer', (c) => c.notNull())
@@ -153,37 +156,42 @@ export const catalog: EngineMigration = (engine: Engine) => ({
       .addColumn('decision_note', 'text')
       .execute();
 
+    // Who wrote a set of rows, when and how: one row per import or form edit, so that each data
+    // row carries only a small change number (the store stays compact and fast to load).
+    await autoIdNamed(db.schema.createTable('data_changes'), 'no')
+      .addColumn('resource_id', 'text', (c) => c.notNull().references('catalog_resources.id'))
+      .addColumn('method', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('by_id', 'text')
+      .addColumn('by_name', 'text')
+      .addColumn('import_id', 'text')
+      .addColumn('reason', 'text')
+      .execute();
+
     await db.schema
       .createTable('resource_rows')
-      .addColumn('resource_id', 'text', (c) => c.notNull().references('catalog_resources.id'))
+      .addColumn('resource_no', 'integer', (c) => c.notNull())
       .addColumn('row_key', 'text', (c) => c.notNull())
       .addColumn('data', 'text', (c) => c.notNull())
       .addColumn('hash', 'text', (c) => c.notNull())
       .addColumn('version', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'text', (c) => c.notNull())
-      .addColumn('updated_by', 'text')
-      .addColumn('method', 'text', (c) => c.notNull())
-      .addColumn('change_ref', 'text')
-      .addPrimaryKeyConstraint('resource_rows_pk', ['resource_id', 'row_key'])
+      .addColumn('change_no', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('resource_rows_pk', ['resource_no', 'row_key'])
       .execute();
 
     await autoId(db.schema.createTable('resource_row_history'))
-      .addColumn('resource_id', 'text', (c) => c.notNull())
+      .addColumn('resource_no', 'integer', (c) => c.notNull())
       .addColumn('row_key', 'text', (c) => c.notNull())
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('data', 'text', (c) => c.notNull())
       .addColumn('hash', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'text', (c) => c.notNull())
-      .addColumn('updated_by', 'text')
-      .addColumn('method', 'text', (c) => c.notNull())
-      .addColumn('change_ref', 'text')
-      .addColumn('superseded_at', 'text', (c) => c.notNull())
-      .addColumn('superseded_by_ref', 'text')
+      .addColumn('change_no', 'integer', (c) => c.notNull())
+      .addColumn('superseded_by', 'integer', (c) => c.notNull())
       .execute();
     await db.schema
       .createIndex('resource_row_history_key')
       .on('resource_row_history')
-      .columns(['resource_id', 'row_key', 'version'])
+      .columns(['resource_no', 'row_key', 'version'])
       .execute();
 
     await db.schema

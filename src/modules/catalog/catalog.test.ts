@@ -268,7 +268,7 @@ for (const engine of testEngines()) {
       // The audit trail has each step.
       const audit = await t.services.auditSearch.search(
         { ...(await auditorUser()), permissions: ['audit.read'] } as never,
-        { action: 'catalog.publish', limit: 50 } as never,
+        { action: 'catalog.publish', limit: 50 },
       );
       assert.ok(audit.items.length >= 2);
     });

@@ -206,6 +206,7 @@ export const ProjectDuplicate = z.object({
   fieldName: z.string(),
   sharingType: z.string().nullable(),
 });
+export type ProjectDuplicate = z.infer<typeof ProjectDuplicate>;
 
 export const Project = z.object({
   id: z.string(),

@@ -25,6 +25,7 @@ import {
 import { formatResourceCode } from './resource-code.ts';
 import type {
   ComplianceFinding,
+  ProjectDuplicate,
   EntryDetail,
   EntrySummary,
   Project,
@@ -34,7 +35,6 @@ import type {
   SearchResult,
   VersionDetail,
 } from './schemas.ts';
-import type { z } from 'zod';
 import { catalogWorkflow, type CatalogAction } from './workflow.ts';
 
 /** An entry not maintained for this long is flagged for its unit (CAT-05). */
@@ -55,6 +55,7 @@ type ActionRequest =
 interface ResourceRow {
   id: string;
   code: string;
+  no: number;
   provider_unit_id: string;
   status: CatalogVersionStatus;
   working_version: number;
@@ -82,6 +83,7 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
       .select([
         'r.id',
         'r.code',
+        'r.no',
         'r.provider_unit_id',
         'r.status',
         'r.working_version',
@@ -347,27 +349,27 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
     return [...new Set(out)];
   }
 
+  /**
+   * The next number of a named counter, atomically on both engines (two app instances
+   * creating entries at once never get the same number). Numbers are never reused.
+   */
+  async function nextNumber(tx: Tx, counter: string): Promise<number> {
+    await tx
+      .insertInto('catalog_code_counters')
+      .values({ classification_code: counter, next_sequence: 1 })
+      .onConflict((oc) => oc.column('classification_code').doNothing())
+      .execute();
+    const row = await tx
+      .updateTable('catalog_code_counters')
+      .set((eb) => ({ next_sequence: eb('next_sequence', '+', 1) }))
+      .where('classification_code', '=', counter)
+      .returning('next_sequence')
+      .executeTakeFirstOrThrow();
+    return row.next_sequence - 1;
+  }
+
   async function allocateCode(tx: Tx, classificationCode: string): Promise<string> {
-    const counter = await tx
-      .selectFrom('catalog_code_counters')
-      .select('next_sequence')
-      .where('classification_code', '=', classificationCode)
-      .executeTakeFirst();
-    const sequence = counter?.next_sequence ?? 1;
-    if (counter) {
-      await tx
-        .updateTable('catalog_code_counters')
-        .set({ next_sequence: sequence + 1 })
-        .where('classification_code', '=', classificationCode)
-        .where('next_sequence', '=', sequence)
-        .execute();
-    } else {
-      await tx
-        .insertInto('catalog_code_counters')
-        .values({ classification_code: classificationCode, next_sequence: 2 })
-        .execute();
-    }
-    return formatResourceCode(classificationCode, sequence);
+    return formatResourceCode(classificationCode, await nextNumber(tx, classificationCode));
   }
 
   async function getUnitRow(t: Tx | typeof db, unitId: string) {
@@ -417,6 +419,8 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
           .values({
             id,
             code,
+            // The row-store number shares the counter table under a name no code can have.
+            no: await nextNumber(tx, 'resource_no'),
             provider_unit_id: providerUnitId,
             status: 'draft',
             working_version: 1,
@@ -1056,7 +1060,7 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
         }
       }
     }
-    const out: z.infer<typeof import('./schemas.ts').ProjectDuplicate>[] = [];
+    const out: ProjectDuplicate[] = [];
     for (const item of collected) {
       const hits = [
         ...(byName.get(normalise(item.name)) ?? []),

@@ -12,7 +12,10 @@ import { testEngines } from '../../../tests/helpers/engines.ts';
 import { createTestPlatform, type TestPlatform } from '../../../tests/helpers/platform.ts';
 
 const header = '公民身份号码,姓名,优抚类别,行政区划代码,月抚恤金额,认定日期';
-const id = (n: number) => makeCitizenId('130102', '19500101', 100 + n);
+const id = (n: number) => {
+  const birth = new Date(Date.UTC(1950, 0, 1) + Math.floor(n / 900) * 86_400_000);
+  return makeCitizenId('130102', birth.toISOString().slice(0, 10).replaceAll('-', ''), 100 + (n % 900));
+};
 const row = (n: number, name = `测试${n}`) =>
   `${id(n)},${name},伤残军人,130102,1500.00,2019-03-0${1 + (n % 9)}`;
 const csv = (...lines: string[]) => [header, ...lines].join('\n') + '\n';
@@ -22,6 +25,7 @@ for (const engine of testEngines()) {
     let t: TestPlatform;
     let cast: CatalogCast;
     let resourceId: string;
+    let resourceNo: number;
     const upload = (body: Buffer | string, fileName: string, who = cast.clerk) =>
       t.http(
         'POST',
@@ -34,7 +38,7 @@ for (const engine of testEngines()) {
           await t.handle.db
             .selectFrom('resource_rows')
             .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('resource_id', '=', resourceId)
+            .where('resource_no', '=', resourceNo)
             .executeTakeFirstOrThrow()
         ).n,
       );
@@ -43,6 +47,13 @@ for (const engine of testEngines()) {
       t = await createTestPlatform(engine, { importMaxBytes: 200_000 });
       cast = await catalogCast(t);
       resourceId = (await publishEntry(t, cast, completeEntry())).id;
+      resourceNo = (
+        await t.handle.db
+          .selectFrom('catalog_resources')
+          .select('no')
+          .where('id', '=', resourceId)
+          .executeTakeFirstOrThrow()
+      ).no;
     });
     after(() => t.close());
 

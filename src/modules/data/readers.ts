@@ -9,8 +9,8 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { Transform, pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { CsvSyntaxError, csvRecordBatches } from './csv-records.ts';
 import { formatBytes, inspectZip } from './zip-inspect.ts';
 
 export type ImportFileErrorCode =
@@ -86,6 +86,12 @@ export async function openRowReader(
   path: string,
   format: ImportFormat,
   limits: ReaderLimits,
+  /**
+   * For JSON: the keys objects may carry (the resource's identifiers); the header is then this
+   * list, so objects may leave out keys they have no value for. Without it, the first
+   * object's keys.
+   */
+  options: { jsonKeys?: readonly string[] } = {},
 ): Promise<RowReader> {
   const size = (await stat(path)).size;
   if (size > limits.maxBytes) {
@@ -111,7 +117,7 @@ export async function openRowReader(
       break;
     case 'json':
       encoding = 'utf-8';
-      source = await jsonRows(path, size, limits.maxRows);
+      source = await jsonRows(path, size, limits.maxRows, options.jsonKeys);
       break;
   }
   return startReading(source, encoding, limits.maxRows, format);
@@ -288,72 +294,45 @@ export function sniffDelimiter(text: string): string {
   return best;
 }
 
-interface CsvRecord {
-  record: string[];
-  info: { records: number; empty_lines: number };
-}
-
 async function* csvRows(
   path: string,
   encoding: TextEncoding,
   delimiter: string,
 ): AsyncGenerator<FileRow, void, undefined> {
-  const parser = parse({
-    delimiter,
-    bom: true,
-    relax_column_count: false,
-    // A stray quote inside an unquoted field ("5"寸") is text, as in Excel.
-    relax_quotes: true,
-    skip_empty_lines: true,
-    info: true,
-    max_record_size: MAX_RECORD_CHARS,
-  });
-  const stream = pipeline(decodedFile(path, encoding), parser, () => {});
+  // Records are counted by the splitter, so row numbers are the ones Excel shows (a blank
+  // line is a row there, a quoted line break is not).
+  const text = decodedFile(path, encoding) as AsyncIterable<string> & Readable;
   let width = 0;
   try {
-    for await (const chunk of stream) {
-      const { record, info } = chunk as CsvRecord;
-      // Excel's row number: records so far plus the empty lines it would show as rows.
-      const rowNumber = info.records + info.empty_lines;
-      if (width === 0) width = record.length;
-      // ",,," lines: rows Excel exported only because they once had formatting.
-      else if (record.every((v) => v.trim() === '')) continue;
-      yield { rowNumber, values: record };
+    for await (const batch of csvRecordBatches(text, delimiter, MAX_RECORD_CHARS)) {
+      for (const { recordNumber, values } of batch) {
+        // Lines of blanks: ",,," rows Excel exports because they once had formatting.
+        if (isBlank(values)) continue;
+        if (width === 0) {
+          width = values.length;
+        } else if (values.length !== width) {
+          throw new ImportFileError(
+            'import.csv_malformed',
+            `第 ${recordNumber} 行有 ${values.length} 列，与表头的 ${width} 列不一致（请检查该行是否多了或少了分隔符，含分隔符的内容须用双引号括起）`,
+            recordNumber,
+          );
+        }
+        yield { rowNumber: recordNumber, values };
+      }
     }
   } catch (err) {
-    throw csvError(err, width);
+    if (err instanceof CsvSyntaxError) {
+      throw new ImportFileError('import.csv_malformed', err.message, err.recordNumber);
+    }
+    throw err;
   } finally {
-    stream.destroy();
+    text.destroy();
   }
 }
 
-function csvError(err: unknown, width: number): unknown {
-  if (!(err instanceof CsvError)) return err;
-  const ctx = err as CsvError & { records?: number; empty_lines?: number; record?: unknown };
-  const row = (ctx.records ?? 0) + 1 + (ctx.empty_lines ?? 0);
-  const at = `第 ${row} 行`;
-  if (err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
-    // The header may still sit unread in the parser's buffer: then the counts come from
-    // csv-parse's message ("expect 3, got 4").
-    const counts = /expect (\d+), got (\d+)/.exec(err.message);
-    const got = Array.isArray(ctx.record) ? ctx.record.length : counts?.[2];
-    const expected = width > 0 ? width : counts?.[1];
-    return new ImportFileError(
-      'import.csv_malformed',
-      `${at}有 ${got ?? '不同数目的'} 列，与表头的 ${expected ?? '列数'} 列不一致（请检查该行是否多了或少了分隔符，含分隔符的内容须用双引号括起）`,
-      row,
-    );
-  }
-  const known: Partial<Record<string, string>> = {
-    CSV_QUOTE_NOT_CLOSED: `${at}起的双引号没有闭合`,
-    CSV_MAX_RECORD_SIZE: `${at}过长（超过 ${MAX_RECORD_CHARS} 个字符），可能有没有闭合的双引号`,
-    CSV_INVALID_CLOSING_QUOTE: `${at}的双引号后面紧跟了其他字符`,
-  };
-  return new ImportFileError(
-    'import.csv_malformed',
-    known[err.code] ?? `${at}格式错误（${err.message}）`,
-    row,
-  );
+function isBlank(record: readonly string[]): boolean {
+  for (const v of record) if (v.trim() !== '') return false;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -502,6 +481,7 @@ async function jsonRows(
   path: string,
   size: number,
   maxRows: number,
+  keys: readonly string[] | undefined,
 ): Promise<AsyncGenerator<FileRow, void, undefined>> {
   const sample = await readSample(path, size);
   if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff)) {
@@ -510,8 +490,8 @@ async function jsonRows(
   let i = sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf ? 3 : 0;
   while (i < sample.length && [0x20, 0x09, 0x0a, 0x0d].includes(sample[i]!)) i++;
   if (i === sample.length) throw new ImportFileError('import.empty', '文件是空的');
-  if (sample[i] === 0x5b) return jsonArrayRows(path, size, maxRows); // '['
-  if (sample[i] === 0x7b) return ndjsonRows(path); // '{'
+  if (sample[i] === 0x5b) return jsonArrayRows(path, size, maxRows, keys); // '['
+  if (sample[i] === 0x7b) return ndjsonRows(path, keys); // '{'
   throw new ImportFileError(
     'import.json_malformed',
     'JSON 文件应为对象数组（[{…}, {…}]）或每行一个对象的 NDJSON',
@@ -522,6 +502,7 @@ async function jsonArrayRows(
   path: string,
   size: number,
   maxRows: number,
+  keys: readonly string[] | undefined,
 ): Promise<AsyncGenerator<FileRow, void, undefined>> {
   if (size > MAX_JSON_ARRAY_BYTES) {
     throw new ImportFileError(
@@ -559,7 +540,7 @@ async function jsonArrayRows(
     for (let k = 0; k < array.length; k++) {
       const object = asObject(array[k], k + 1);
       if (header === null) {
-        header = jsonHeader(object);
+        header = jsonHeader(object, keys);
         yield { rowNumber: 0, values: header.keys };
       }
       yield jsonRow(object, header, k + 1);
@@ -567,7 +548,10 @@ async function jsonArrayRows(
   })();
 }
 
-async function* ndjsonRows(path: string): AsyncGenerator<FileRow, void, undefined> {
+async function* ndjsonRows(
+  path: string,
+  keys: readonly string[] | undefined,
+): AsyncGenerator<FileRow, void, undefined> {
   const stream = decodedFile(path, 'utf-8');
   let header: JsonHeader | null = null;
   let index = 0;
@@ -598,7 +582,7 @@ async function* ndjsonRows(path: string): AsyncGenerator<FileRow, void, undefine
         if (object === null) continue;
         index++;
         if (header === null) {
-          header = jsonHeader(object);
+          header = jsonHeader(object, keys);
           yield { rowNumber: 0, values: header.keys };
         }
         yield jsonRow(object, header, index);
@@ -615,7 +599,7 @@ async function* ndjsonRows(path: string): AsyncGenerator<FileRow, void, undefine
     if (object !== null) {
       index++;
       if (header === null) {
-        header = jsonHeader(object);
+        header = jsonHeader(object, keys);
         yield { rowNumber: 0, values: header.keys };
       }
       yield jsonRow(object, header, index);
@@ -628,12 +612,14 @@ async function* ndjsonRows(path: string): AsyncGenerator<FileRow, void, undefine
 interface JsonHeader {
   keys: string[];
   known: ReadonlySet<string>;
+  /** Keys were given by the caller (the resource's items), not taken from the first object. */
+  given: boolean;
 }
 
 /** The header of a JSON file: the first object's keys (yielded as a row-0 "header row"). */
-function jsonHeader(first: JsonObject): JsonHeader {
-  const keys = Object.keys(first);
-  return { keys, known: new Set(keys) };
+function jsonHeader(first: JsonObject, given: readonly string[] | undefined): JsonHeader {
+  const keys = given ? [...given] : Object.keys(first);
+  return { keys, known: new Set(keys), given: given !== undefined };
 }
 
 function asObject(value: unknown, index: number, line?: number): JsonObject {
@@ -652,7 +638,9 @@ function jsonRow(object: JsonObject, header: JsonHeader, index: number): FileRow
     if (!header.known.has(key)) {
       throw new ImportFileError(
         'import.json_extra_key',
-        `第 ${index} 个对象含有第 1 个对象中没有的字段“${key}”`,
+        header.given
+          ? `第 ${index} 个对象的字段“${key}”不是该资源的信息项（JSON 文件以信息项的英文标识为字段名）`
+          : `第 ${index} 个对象含有第 1 个对象中没有的字段“${key}”`,
         index,
       );
     }

@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery } from 'kysely';
 import type { DataImportTable } from '../../db/schema.ts';
 import { withTransaction, type Tx } from '../../db/transaction.ts';
@@ -37,7 +36,7 @@ export type ImportFormat = 'csv' | 'xlsx' | 'json';
 /** At most this many row errors are kept for the report; the count is always exact. */
 const maxReportedErrors = 10_000;
 /** Rows written per statement. */
-const chunkSize = 500;
+const chunkSize = 1000;
 
 export interface ImportSummary {
   id: string;
@@ -73,7 +72,7 @@ export function createDataService(
   ctx: AppContext,
   deps: { audit: AuditService; catalog: CatalogService; isDivisionCode: (code: string) => boolean },
 ) {
-  const { db, engine } = ctx;
+  const { db } = ctx;
   const { audit, catalog } = deps;
   const now = () => ctx.clock.now().toISOString();
   const progress = new Map<string, number>();
@@ -139,103 +138,154 @@ export function createDataService(
     progressRows: progress.get(row.id) ?? row.total_rows,
   });
 
-  // ---- chunk writes: raw prepared statements on SQLite, compiled queries on PostgreSQL ----
+  // ---- row writes: prepared statements row by row on SQLite (in-process calls cost less than
+  // building multi-row statements), array-parameter statements per chunk on PostgreSQL ----
 
-  const sqliteStatements = new Map<string, SqliteDatabase.Statement<unknown[]>>();
-  const placeholders = (count: number, start = 1) =>
-    engine === 'postgres'
-      ? Array.from({ length: count }, (_, i) => `$${start + i}`).join(', ')
-      : Array.from({ length: count }, () => '?').join(', ');
-
-  async function run(tx: Tx, text: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-    if (engine === 'sqlite' && ctx.sqlite) {
-      let statement = sqliteStatements.get(text);
-      if (!statement) {
-        statement = ctx.sqlite.prepare<unknown[]>(text);
-        if (sqliteStatements.size > 64) sqliteStatements.clear();
-        sqliteStatements.set(text, statement);
+  // Prepared on first use: the tables do not exist before the migrations ran.
+  let prepared: ReturnType<typeof prepareSqliteStatements> | undefined;
+  const sqliteRowStatements = () => (prepared ??= prepareSqliteStatements());
+  const prepareSqliteStatements = () =>
+    ctx.sqlite
+    ? {
+        insert: ctx.sqlite.prepare<unknown[]>(
+          `insert into resource_rows (resource_no, row_key, data, hash, version, change_no)
+           values (?, ?, ?, ?, 1, ?) on conflict (resource_no, row_key) do nothing`,
+        ),
+        find: ctx.sqlite.prepare<unknown[], { hash: string; change_no: number }>(
+          'select hash, change_no from resource_rows where resource_no = ? and row_key = ?',
+        ),
+        keep: ctx.sqlite.prepare<unknown[]>(
+          `insert into resource_row_history (resource_no, row_key, version, data, hash, change_no, superseded_by)
+           select resource_no, row_key, version, data, hash, change_no, ?
+           from resource_rows where resource_no = ? and row_key = ?`,
+        ),
+        update: ctx.sqlite.prepare<unknown[]>(
+          `update resource_rows set data = ?, hash = ?, version = version + 1, change_no = ?
+           where resource_no = ? and row_key = ?`,
+        ),
       }
-      return statement.reader
-        ? (statement.all(...params) as Record<string, unknown>[])
-        : (statement.run(...params), []);
-    }
-    const result = await tx.executeQuery(CompiledQuery.raw(text, params));
-    return result.rows as Record<string, unknown>[];
+    : null;
+
+  interface ChunkResult {
+    added: number;
+    updated: number;
+    unchanged: number;
+    /** Keys already written by this same change (the file repeats them). */
+    duplicates: string[];
   }
 
   /**
-   * Writes one chunk of validated rows: new keys are inserted, changed rows replace their
-   * previous version (which goes to history), unchanged rows are left alone. Returns the
-   * counts, or the keys that appear twice in the same file.
+   * Writes validated rows: new keys are inserted, changed rows replace their previous
+   * version (which goes to history), unchanged rows are left alone.
    */
-  async function writeChunk(
+  async function writeRows(
     tx: Tx,
-    resourceId: string,
+    resourceNo: number,
     rows: PendingRow[],
-    meta: { at: string; by: string | null; method: 'import' | 'form'; ref: string },
-  ): Promise<{ added: number; updated: number; unchanged: number; duplicates: string[] }> {
+    changeNo: number,
+  ): Promise<ChunkResult> {
+    const result: ChunkResult = { added: 0, updated: 0, unchanged: 0, duplicates: [] };
+    const statements = sqliteRowStatements();
+    if (statements) {
+      const { insert, find, keep, update } = statements;
+      for (const row of rows) {
+        if (insert.run(resourceNo, row.key, row.data, row.hash, changeNo).changes === 1) {
+          result.added++;
+          continue;
+        }
+        const old = find.get(resourceNo, row.key)!;
+        if (old.change_no === changeNo) result.duplicates.push(row.key);
+        else if (old.hash === row.hash) result.unchanged++;
+        else {
+          keep.run(changeNo, resourceNo, row.key);
+          update.run(row.data, row.hash, changeNo, resourceNo, row.key);
+          result.updated++;
+        }
+      }
+      return result;
+    }
     const keys = rows.map((r) => r.key);
-    const existing = await run(
-      tx,
-      `select row_key, hash, change_ref from resource_rows where resource_id = ${engine === 'postgres' ? '$1' : '?'} and row_key in (${placeholders(keys.length, 2)})`,
-      [resourceId, ...keys],
+    const existing = await tx.executeQuery<{ row_key: string; hash: string; change_no: number }>(
+      CompiledQuery.raw(
+        'select row_key, hash, change_no from resource_rows where resource_no = $1 and row_key = any($2::text[])',
+        [resourceNo, keys],
+      ),
     );
-    const byKey = new Map(existing.map((e) => [e.row_key as string, e]));
-    const duplicates: string[] = [];
-    const changed: PendingRow[] = [];
-    const added: PendingRow[] = [];
-    let unchanged = 0;
+    const byKey = new Map(existing.rows.map((e) => [e.row_key, e]));
+    const toWrite: PendingRow[] = [];
+    const changedKeys: string[] = [];
     for (const row of rows) {
       const old = byKey.get(row.key);
-      if (old && old.change_ref === meta.ref && meta.method === 'import') duplicates.push(row.key);
-      else if (!old) added.push(row);
-      else if (old.hash !== row.hash) changed.push(row);
-      else unchanged++;
+      if (old?.change_no === changeNo) result.duplicates.push(row.key);
+      else if (!old) {
+        result.added++;
+        toWrite.push(row);
+      } else if (old.hash !== row.hash) {
+        result.updated++;
+        changedKeys.push(row.key);
+        toWrite.push(row);
+      } else result.unchanged++;
     }
-    if (duplicates.length > 0) return { added: 0, updated: 0, unchanged: 0, duplicates };
-    if (changed.length > 0) {
-      const changedKeys = changed.map((r) => r.key);
-      await run(
-        tx,
-        `insert into resource_row_history (resource_id, row_key, version, data, hash, updated_at, updated_by, method, change_ref, superseded_at, superseded_by_ref)
-         select resource_id, row_key, version, data, hash, updated_at, updated_by, method, change_ref, ${engine === 'postgres' ? '$2, $3' : '?, ?'}
-         from resource_rows where resource_id = ${engine === 'postgres' ? '$1' : '?'} and row_key in (${placeholders(changedKeys.length, 4)})`,
-        engine === 'postgres'
-          ? [resourceId, meta.at, meta.ref, ...changedKeys]
-          : [meta.at, meta.ref, resourceId, ...changedKeys],
+    if (result.duplicates.length > 0) return result;
+    if (changedKeys.length > 0) {
+      await tx.executeQuery(
+        CompiledQuery.raw(
+          `insert into resource_row_history (resource_no, row_key, version, data, hash, change_no, superseded_by)
+           select resource_no, row_key, version, data, hash, change_no, $2
+           from resource_rows where resource_no = $1 and row_key = any($3::text[])`,
+          [resourceNo, changeNo, changedKeys],
+        ),
       );
     }
-    const toWrite = [...added, ...changed];
     if (toWrite.length > 0) {
-      const perRow = 8;
-      const values: unknown[] = [];
-      const tuples: string[] = [];
-      toWrite.forEach((row, i) => {
-        values.push(resourceId, row.key, row.data, row.hash, meta.at, meta.by, meta.method, meta.ref);
-        tuples.push(
-          engine === 'postgres'
-            ? `(${Array.from({ length: perRow }, (_, j) => `$${i * perRow + j + 1}`).join(', ')}, 1)`
-            : '(?, ?, ?, ?, ?, ?, ?, ?, 1)',
-        );
-      });
-      await run(
-        tx,
-        `insert into resource_rows (resource_id, row_key, data, hash, updated_at, updated_by, method, change_ref, version)
-         values ${tuples.join(', ')}
-         on conflict (resource_id, row_key) do update set data = excluded.data, hash = excluded.hash,
-           updated_at = excluded.updated_at, updated_by = excluded.updated_by, method = excluded.method,
-           change_ref = excluded.change_ref, version = resource_rows.version + 1`,
-        values,
+      await tx.executeQuery(
+        CompiledQuery.raw(
+          `insert into resource_rows (resource_no, row_key, data, hash, version, change_no)
+           select $1, k, d, h, 1, $5 from unnest($2::text[], $3::text[], $4::text[]) as t(k, d, h)
+           on conflict (resource_no, row_key) do update set data = excluded.data, hash = excluded.hash,
+             version = resource_rows.version + 1, change_no = excluded.change_no`,
+          [
+            resourceNo,
+            toWrite.map((r) => r.key),
+            toWrite.map((r) => r.data),
+            toWrite.map((r) => r.hash),
+            changeNo,
+          ],
+        ),
       );
     }
-    return { added: added.length, updated: changed.length, unchanged, duplicates };
+    return result;
   }
 
-  async function refreshRowCount(tx: Tx, resourceId: string, at: string) {
+  /** Opens the change (import or edit) that the rows written next belong to. */
+  async function openChange(
+    tx: Tx,
+    resourceId: string,
+    method: 'import' | 'form',
+    user: SessionUser,
+    importId: string | null,
+  ): Promise<number> {
+    const row = await tx
+      .insertInto('data_changes')
+      .values({
+        resource_id: resourceId,
+        method,
+        at: now(),
+        by_id: user.id,
+        by_name: user.displayName,
+        import_id: importId,
+        reason: null,
+      })
+      .returning('no')
+      .executeTakeFirstOrThrow();
+    return Number(row.no);
+  }
+
+  async function refreshRowCount(tx: Tx, resourceId: string, resourceNo: number, at: string) {
     const { n } = await tx
       .selectFrom('resource_rows')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('resource_id', '=', resourceId)
+      .where('resource_no', '=', resourceNo)
       .executeTakeFirstOrThrow();
     await tx
       .updateTable('catalog_resources')
@@ -244,17 +294,19 @@ export function createDataService(
       .execute();
   }
 
-  const rowHash = (data: string) => digest('sha256', data, 'base64url');
+  /** 128 bits of SHA-256: change detection and reconciliation, not a security boundary. */
+  const rowHash = (data: string) => digest('sha256', data, 'base64url').slice(0, 22);
 
   /** Validates and applies one file; the data_imports row already exists as `running`. */
   async function runImport(
     importId: string,
-    resourceId: string,
+    resource: { id: string; no: number },
     items: DataItem[],
     file: { path: string; format: ImportFormat },
     user: SessionUser,
     by: AuditContext,
   ): Promise<void> {
+    const resourceId = resource.id;
     const errors: ImportRowError[] = [];
     let errorCount = 0;
     let totalRows = 0;
@@ -278,7 +330,9 @@ export function createDataService(
       if (errors.length < maxReportedErrors) errors.push(e);
     };
     try {
-      const reader = await openRowReader(file.path, file.format, limits);
+      const reader = await openRowReader(file.path, file.format, limits, {
+        jsonKeys: items.map((i) => i.identifier),
+      });
       const header = mapHeader(reader.header, items);
       if (!header.ok) {
         for (const e of header.errors) {
@@ -292,15 +346,11 @@ export function createDataService(
       const keyNames = items.filter((i) => i.isKey).map((i) => i.name).join('+');
       const rowNumberOfKey = new Map<string, number>();
       await withTransaction(db, async (tx) => {
+        const changeNo = await openChange(tx, resourceId, 'import', user, importId);
         let pending: PendingRow[] = [];
         const flush = async () => {
           if (pending.length === 0) return;
-          const result = await writeChunk(tx, resourceId, pending, {
-            at,
-            by: user.id,
-            method: 'import',
-            ref: importId,
-          });
+          const result = await writeRows(tx, resource.no, pending, changeNo);
           for (const key of result.duplicates) {
             addError({
               rowNumber: rowNumberOfKey.get(key) ?? 0,
@@ -348,7 +398,7 @@ export function createDataService(
         if (totalRows === 0) {
           throw new ImportFileError('import.empty', '文件中没有数据行');
         }
-        await refreshRowCount(tx, resourceId, at);
+        await refreshRowCount(tx, resourceId, resource.no, at);
         await tx
           .updateTable('data_imports')
           .set({
@@ -414,11 +464,16 @@ export function createDataService(
         let count = 0;
         if (format === 'csv') yield '\uFEFF' + shown.map((i) => csvCell(i.name)).join(',') + '\r\n';
         let after = '';
+        const { no } = await db
+          .selectFrom('catalog_resources')
+          .select('no')
+          .where('id', '=', resourceId)
+          .executeTakeFirstOrThrow();
         for (;;) {
           const page = await db
             .selectFrom('resource_rows')
             .select(['row_key', 'data'])
-            .where('resource_id', '=', resourceId)
+            .where('resource_no', '=', no)
             .where('row_key', '>', after)
             .orderBy('row_key')
             .limit(2000)
@@ -464,7 +519,7 @@ export function createDataService(
       by: AuditContext,
       options: { wait: boolean },
     ): Promise<ImportSummary> {
-      const { content } = await writableResource(resourceId, user);
+      const { content, resource } = await writableResource(resourceId, user);
       const dir = await mkdtemp(join(tmpdir(), 'mzhub-import-'));
       const path = join(dir, 'upload');
       try {
@@ -500,7 +555,7 @@ export function createDataService(
         })
         .execute();
       progress.set(id, 0);
-      const job = runImport(id, resourceId, content.dataItems, { path, format: file.format }, user, by)
+      const job = runImport(id, { id: resourceId, no: resource.no }, content.dataItems, { path, format: file.format }, user, by)
         .finally(() => rm(dir, { recursive: true, force: true }))
         .finally(() => running.delete(id));
       running.set(id, job.catch(() => undefined));
@@ -540,18 +595,19 @@ export function createDataService(
       user: SessionUser,
       by: AuditContext,
     ) {
-      const { content } = await readableResource(resourceId, user);
+      const { content, resource } = await readableResource(resourceId, user);
       let q = db
-        .selectFrom('resource_rows')
-        .select(['row_key', 'data', 'version', 'updated_at', 'method'])
-        .where('resource_id', '=', resourceId);
-      if (query.key) q = q.where('row_key', 'like', `${query.key.replace(/[%_]/g, '')}%`);
+        .selectFrom('resource_rows as r')
+        .innerJoin('data_changes as c', 'c.no', 'r.change_no')
+        .select(['r.row_key', 'r.data', 'r.version', 'c.at', 'c.method'])
+        .where('r.resource_no', '=', resource.no);
+      if (query.key) q = q.where('r.row_key', 'like', `${query.key.replace(/[%_]/g, '')}%`);
       if (query.cursor) {
         const key = decodeCursor(query.cursor, 1);
         if (!key) throw new AppError('invalid', 'cursor.invalid', '分页游标无效');
-        q = q.where('row_key', '>', String(key[0]));
+        q = q.where('r.row_key', '>', String(key[0]));
       }
-      const rows = await q.orderBy('row_key').limit(query.limit + 1).execute();
+      const rows = await q.orderBy('r.row_key').limit(query.limit + 1).execute();
       const page = rows.slice(0, query.limit);
       await audit.enqueue({
         action: 'data.rows_read',
@@ -567,7 +623,7 @@ export function createDataService(
           key: r.row_key,
           data: JSON.parse(r.data) as Record<string, unknown>,
           version: r.version,
-          updatedAt: r.updated_at,
+          updatedAt: r.at,
           method: r.method,
         })),
         nextCursor:
@@ -577,20 +633,23 @@ export function createDataService(
     },
 
     async getRow(resourceId: string, key: string, user: SessionUser, by: AuditContext) {
-      await readableResource(resourceId, user);
+      const { resource } = await readableResource(resourceId, user);
+      const columns = ['r.version', 'r.data', 'c.at', 'c.by_name', 'c.method', 'c.import_id'] as const;
       const row = await db
-        .selectFrom('resource_rows')
-        .selectAll()
-        .where('resource_id', '=', resourceId)
-        .where('row_key', '=', key)
+        .selectFrom('resource_rows as r')
+        .innerJoin('data_changes as c', 'c.no', 'r.change_no')
+        .select(['r.row_key', ...columns])
+        .where('r.resource_no', '=', resource.no)
+        .where('r.row_key', '=', key)
         .executeTakeFirst();
       if (!row) throw new AppError('not_found', 'data.row_not_found', '没有该主键的数据行');
       const history = await db
-        .selectFrom('resource_row_history')
-        .selectAll()
-        .where('resource_id', '=', resourceId)
-        .where('row_key', '=', key)
-        .orderBy('version', 'desc')
+        .selectFrom('resource_row_history as r')
+        .innerJoin('data_changes as c', 'c.no', 'r.change_no')
+        .select([...columns])
+        .where('r.resource_no', '=', resource.no)
+        .where('r.row_key', '=', key)
+        .orderBy('r.version', 'desc')
         .execute();
       await audit.enqueue({
         action: 'data.row_read',
@@ -601,13 +660,20 @@ export function createDataService(
         target: { type: 'catalog_entry', id: resourceId, unitId: user.unitId },
         recordCount: 1,
       });
-      const version = (r: { version: number; data: string; updated_at: string; updated_by: string | null; method: string; change_ref: string | null }) => ({
+      const version = (r: {
+        version: number;
+        data: string;
+        at: string;
+        by_name: string | null;
+        method: string;
+        import_id: string | null;
+      }) => ({
         version: r.version,
         data: JSON.parse(r.data) as Record<string, unknown>,
-        updatedAt: r.updated_at,
-        updatedBy: r.updated_by,
+        updatedAt: r.at,
+        updatedBy: r.by_name,
         method: r.method,
-        changeRef: r.change_ref,
+        changeRef: r.import_id,
       });
       return { key: row.row_key, current: version(row), history: history.map(version) };
     },
@@ -619,7 +685,7 @@ export function createDataService(
       user: SessionUser,
       by: AuditContext,
     ) {
-      const { content } = await writableResource(resourceId, user);
+      const { content, resource } = await writableResource(resourceId, user);
       const items = content.dataItems;
       const unknown = Object.keys(values).filter((k) => !items.some((i) => i.identifier === k));
       if (unknown.length > 0) {
@@ -641,17 +707,19 @@ export function createDataService(
         );
       }
       const data = JSON.stringify(result.data);
-      const ref = uuidv7();
       return withTransaction(db, async (tx) => {
         const at = now();
-        const written = await writeChunk(tx, resourceId, [{ key: result.key, data, hash: rowHash(data) }], {
-          at,
-          by: user.id,
-          method: 'form',
-          ref,
-        });
-        if (written.added + written.updated > 0) {
-          await refreshRowCount(tx, resourceId, at);
+        const changeNo = await openChange(tx, resourceId, 'form', user, null);
+        const written = await writeRows(
+          tx,
+          resource.no,
+          [{ key: result.key, data, hash: rowHash(data) }],
+          changeNo,
+        );
+        if (written.added + written.updated === 0) {
+          await tx.deleteFrom('data_changes').where('no', '=', changeNo).execute();
+        } else {
+          await refreshRowCount(tx, resourceId, resource.no, at);
           await audit.appendBy(tx, by, {
             action: written.added ? 'data.row_create' : 'data.row_update',
             result: 'success',
@@ -674,7 +742,7 @@ export function createDataService(
 /** A CSV cell; text that a spreadsheet would run as a formula is quoted as text. */
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = String(value);
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
   if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

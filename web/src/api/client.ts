@@ -119,6 +119,9 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** Sent as is (a file upload) instead of a JSON `body`, with `contentType`. */
+  rawBody?: Blob;
+  contentType?: string;
   signal?: AbortSignal;
   /** Set false where a 401 is an expected answer (login, the first /me). */
   redirectOnUnauthorized?: boolean;
@@ -136,14 +139,21 @@ export function buildUrl(path: string, query?: Query): string {
 
 async function send(method: Method, path: string, opts: RequestOptions, accept: string) {
   const headers: Record<string, string> = { accept };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.rawBody !== undefined)
+    headers['content-type'] = opts.contentType ?? 'application/octet-stream';
+  else if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
     return await fetch(buildUrl(path, opts.query), {
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? null : JSON.stringify(opts.body),
+      body:
+        opts.rawBody !== undefined
+          ? opts.rawBody
+          : opts.body === undefined
+            ? null
+            : JSON.stringify(opts.body),
       signal: opts.signal ?? null,
     });
   } catch (e) {
@@ -259,6 +269,13 @@ export const api = {
     request<T>('PATCH', path, { ...opts, body }),
   delete: <T>(path: string, opts: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('DELETE', path, opts),
+  /** POSTs a file's bytes as the request body (`application/octet-stream` by default). */
+  upload: <T>(path: string, file: Blob, query?: Query, contentType?: string) =>
+    request<T>('POST', path, {
+      rawBody: file,
+      query,
+      ...(contentType ? { contentType } : {}),
+    }),
 };
 
 // ---- form helpers -----------------------------------------------------------------------

@@ -16,6 +16,24 @@ import type {
   BatchChangeInput,
   BatchVersion,
   CalendarOverrideInput,
+  CatalogSearchQuery,
+  CatalogVocabularies,
+  ComplianceFinding,
+  EntryActionName,
+  EntryContent,
+  EntryDetail,
+  EntryQueue,
+  EntrySummary,
+  ImportSummary,
+  OpenEntry,
+  Project,
+  ProjectInput,
+  ProjectSummary,
+  RowPage,
+  RowSaved,
+  RowValue,
+  SearchResult,
+  VersionDetail,
   CalendarYear,
   Division,
   DivisionDetail,
@@ -197,4 +215,92 @@ export const batchApi = {
     api.post<BatchChange>(`/api/v1/batch-changes/${enc(id)}/approve`, note ? { note } : {}),
   reject: (id: string, note: string) =>
     api.post<BatchChange>(`/api/v1/batch-changes/${enc(id)}/reject`, { note }),
+};
+
+/** Asked once per page load: the vocabularies never change while the platform runs. */
+let vocabularies: Promise<CatalogVocabularies> | null = null;
+
+export const catalogApi = {
+  vocabularies: () => {
+    vocabularies ??= api
+      .get<CatalogVocabularies>('/api/v1/catalog/vocabularies')
+      .catch((e: unknown) => {
+        vocabularies = null; // try again next time
+        throw e;
+      });
+    return vocabularies;
+  },
+  search: (query: CatalogSearchQuery, signal?: AbortSignal) =>
+    api.get<SearchResult>('/api/v1/catalog/search', { ...query }, signal ? { signal } : {}),
+  list: (queue: EntryQueue, cursor: string | null, limit = 20, signal?: AbortSignal) =>
+    api.get<Page<EntrySummary>>(
+      '/api/v1/catalog/entries',
+      { queue, cursor, limit },
+      signal ? { signal } : {},
+    ),
+  get: (id: string) => api.get<EntryDetail>(`/api/v1/catalog/entries/${enc(id)}`),
+  version: (id: string, version: number) =>
+    api.get<VersionDetail>(`/api/v1/catalog/entries/${enc(id)}/versions/${version}`),
+  create: (content: EntryContent) => api.post<EntryDetail>('/api/v1/catalog/entries', { content }),
+  updateDraft: (id: string, content: EntryContent, version: number) =>
+    api.put<EntryDetail>(`/api/v1/catalog/entries/${enc(id)}/draft`, { content, version }),
+  act: (id: string, action: EntryActionName, note?: string) =>
+    api.post<EntryDetail>(`/api/v1/catalog/entries/${enc(id)}/actions`, {
+      action,
+      ...(note ? { note } : {}),
+    }),
+  complianceCheck: (content: EntryContent, signal?: AbortSignal) =>
+    api.post<{ findings: ComplianceFinding[] }>(
+      '/api/v1/catalog/compliance-check',
+      { content },
+      signal ? { signal } : {},
+    ),
+};
+
+export const projectApi = {
+  list: () => api.get<{ items: ProjectSummary[] }>('/api/v1/catalog/projects'),
+  get: (id: string) => api.get<Project>(`/api/v1/catalog/projects/${enc(id)}`),
+  create: (input: ProjectInput) => api.post<Project>('/api/v1/catalog/projects', input),
+  decide: (id: string, decision: 'approve' | 'reject', note?: string) =>
+    api.post<Project>(`/api/v1/catalog/projects/${enc(id)}/decision`, {
+      decision,
+      ...(note ? { note } : {}),
+    }),
+};
+
+export interface RowQuery {
+  key?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+
+export const dataApi = {
+  rows: (entryId: string, query: RowQuery, signal?: AbortSignal) =>
+    api.get<RowPage>(
+      `/api/v1/catalog/entries/${enc(entryId)}/rows`,
+      { ...query },
+      signal ? { signal } : {},
+    ),
+  saveRow: (entryId: string, values: Record<string, RowValue>) =>
+    api.put<RowSaved>(`/api/v1/catalog/entries/${enc(entryId)}/rows`, { values }),
+  /** Uploads a data file (CSV, XLSX, JSON); answers at once with status `running`. */
+  startImport: (entryId: string, file: File) =>
+    api.upload<ImportSummary>(`/api/v1/catalog/entries/${enc(entryId)}/imports`, file, {
+      fileName: file.name,
+    }),
+  imports: (entryId: string) =>
+    api.get<{ items: ImportSummary[] }>(`/api/v1/catalog/entries/${enc(entryId)}/imports`),
+  getImport: (id: string) => api.get<ImportSummary>(`/api/v1/data/imports/${enc(id)}`),
+  downloadReport: (id: string, fileName: string) =>
+    downloadFile(`/api/v1/data/imports/${enc(id)}/report`, {}, `导入错误报告-${fileName}.xlsx`),
+};
+
+/** The public open-data catalog (no login). */
+export const openApi = {
+  search: (query: CatalogSearchQuery, signal?: AbortSignal) =>
+    api.get<SearchResult>('/api/v1/open/catalog', { ...query }, signal ? { signal } : {}),
+  get: (code: string) => api.get<OpenEntry>(`/api/v1/open/catalog/${enc(code)}`),
+  /** The address of the CSV download (a plain link: no session needed). */
+  dataUrl: (code: string, format: 'csv' | 'ndjson' = 'csv') =>
+    `/api/v1/open/catalog/${enc(code)}/data?format=${format}`,
 };

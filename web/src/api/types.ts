@@ -386,3 +386,312 @@ export interface DueDate {
   days: number;
   due: string;
 }
+
+// ---- data resource catalog (数据资源目录) ----------------------------------------------
+
+export type ResourceKind = 'table' | 'file' | 'service';
+export type SharingType = 'unconditional' | 'conditional' | 'none';
+export type OpenType = 'open_unconditional' | 'open_conditional' | 'not_open';
+export type ClassificationTree = 'base' | 'theme' | 'department';
+export type DataType = 'C' | 'N' | 'Y' | 'D' | 'T' | 'L' | 'M' | 'G' | 'B' | 'I' | 'F';
+export type RuleKind = 'citizen_id' | 'credit_code' | 'division_code' | 'phone' | 'enum' | 'pattern';
+
+export type VersionStatus =
+  | 'draft'
+  | 'submitted'
+  | 'returned'
+  | 'reviewed'
+  | 'published'
+  | 'superseded'
+  | 'retired'
+  | 'withdrawn';
+
+/** What the entry page may do next (`allowedActions`), and the action request names. */
+export type EntryActionName =
+  | 'submit'
+  | 'withdraw'
+  | 'open'
+  | 'approve'
+  | 'return'
+  | 'publish'
+  | 'retire'
+  | 'confirm_maintained'
+  | 'discard'
+  | 'new_version';
+
+/** One data item (信息项) of a structured resource. */
+export interface DataItem {
+  name: string;
+  identifier: string;
+  type: DataType;
+  length: number | null;
+  scale: number | null;
+  isKey: boolean;
+  required: boolean;
+  sensitive: boolean;
+  rule: { kind: RuleKind; values?: string[]; pattern?: string } | null;
+  description: string;
+}
+
+/** The editable content of one version of a catalog entry (the catalog elements). */
+export interface EntryContent {
+  name: string;
+  summary: string;
+  kind: ResourceKind;
+  classification: { tree: ClassificationTree; code: string } | null;
+  formatType: string | null;
+  formatDetail: string;
+  dataItems: DataItem[];
+  sharingType: SharingType | null;
+  sharingCondition: string;
+  legalBasis: string;
+  sharingMethods: string[];
+  sharingScope: string | null;
+  sharingScopeNote: string;
+  openType: OpenType | null;
+  openCondition: string;
+  updateFrequency: string | null;
+  timeliness: string;
+  provisionModes: string[];
+  relatedCodes: string[];
+  contactPerson: string;
+  contactPhone: string;
+  sourceSystem: string;
+  dataGrade: string | null;
+}
+
+export interface ComplianceFinding {
+  code: string;
+  severity: 'error' | 'warning';
+  /** Path in the content, e.g. `dataItems[2].length`. */
+  field: string;
+  message: string;
+}
+
+export interface EntrySummary {
+  id: string;
+  code: string;
+  name: string;
+  providerUnitId: string;
+  providerName: string;
+  status: VersionStatus;
+  workingVersion: number;
+  publishedVersion: number | null;
+  updatedAt: string;
+  maintainedAt: string | null;
+  /** Not maintained (published or confirmed) for over a year. */
+  stale: boolean;
+  rowCount: number;
+}
+
+export interface VersionDetail {
+  version: number;
+  status: VersionStatus;
+  content: EntryContent;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+}
+
+export interface EntryActionRecord {
+  version: number;
+  action: string;
+  label: string;
+  fromStatus: string | null;
+  toStatus: string;
+  actorId: string;
+  actorName: string;
+  at: string;
+  note: string | null;
+}
+
+export interface EntryDetail extends EntrySummary {
+  provider: { id: string; name: string; creditCode: string | null };
+  working: VersionDetail;
+  live: VersionDetail | null;
+  versions: { version: number; status: VersionStatus; publishedAt: string | null }[];
+  actions: EntryActionRecord[];
+  findings: ComplianceFinding[];
+  allowedActions: EntryActionName[];
+  openedByMe: boolean;
+}
+
+export type EntryQueue = 'unit' | 'review' | 'publish' | 'stale' | 'all';
+
+/** A Cascader option of a classification tree (value = full code). */
+export interface ClassificationOption {
+  value: string;
+  label: string;
+  children?: ClassificationOption[];
+}
+
+export interface CatalogVocabularies {
+  /** Vocabulary name (sharingTypes, dataTypes, versionStatuses …) → code → Chinese label. */
+  labels: Record<string, Record<string, string>>;
+  /** One option per tree (value = tree), its children the tree's nodes. */
+  classifications: ClassificationOption[];
+}
+
+export interface CatalogSearchQuery {
+  q?: string;
+  field?: string;
+  provider?: string;
+  classification?: string;
+  sharingType?: SharingType;
+  openType?: OpenType;
+  kind?: ResourceKind;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface SearchHit {
+  id: string;
+  code: string;
+  name: string;
+  summary: string;
+  providerUnitId: string;
+  providerName: string;
+  kind: string;
+  classificationCode: string | null;
+  sharingType: string | null;
+  openType: string | null;
+  version: number;
+  publishedAt: string | null;
+  matchedFields: string[];
+}
+
+export interface FacetValue {
+  value: string;
+  label: string;
+  count: number;
+}
+
+export interface SearchResult {
+  items: SearchHit[];
+  total: number;
+  page: number;
+  pageSize: number;
+  facets: {
+    provider: FacetValue[];
+    classification: FacetValue[];
+    sharingType: FacetValue[];
+    openType: FacetValue[];
+    kind: FacetValue[];
+  };
+}
+
+export interface ProjectItem {
+  name: string;
+  identifier: string;
+  /** `collect`: the project collects it itself; `share`: obtained through the platform. */
+  source: 'collect' | 'share';
+  note: string;
+}
+
+export type ProjectStatus = 'registered' | 'approved' | 'rejected';
+
+export interface ProjectDuplicate {
+  item: string;
+  resourceId: string;
+  resourceCode: string;
+  resourceName: string;
+  providerName: string;
+  fieldName: string;
+  sharingType: string | null;
+}
+
+export interface ProjectSummary {
+  id: string;
+  unitId: string;
+  unitName: string;
+  name: string;
+  projectCode: string | null;
+  description: string;
+  status: ProjectStatus;
+  createdAt: string;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
+
+export interface Project extends ProjectSummary {
+  items: ProjectItem[];
+  duplicates: ProjectDuplicate[];
+}
+
+export interface ProjectInput {
+  name: string;
+  projectCode?: string;
+  description: string;
+  items: ProjectItem[];
+}
+
+// ---- resource data (资源数据) ---------------------------------------------------------
+
+export type ImportStatus = 'running' | 'applied' | 'rejected' | 'failed';
+
+export interface ImportRowError {
+  rowNumber: number;
+  field: string;
+  name: string;
+  value: string;
+  code: string;
+  reason: string;
+}
+
+export interface ImportSummary {
+  id: string;
+  resourceId: string;
+  fileName: string;
+  format: 'csv' | 'xlsx' | 'json';
+  byteSize: number;
+  status: ImportStatus;
+  totalRows: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  errorCount: number;
+  errors: ImportRowError[];
+  message: string | null;
+  createdBy: string;
+  createdAt: string;
+  finishedAt: string | null;
+  /** Rows read so far while the import runs. */
+  progressRows: number;
+}
+
+export type RowValue = string | number | boolean | null;
+
+export interface ResourceRow {
+  key: string;
+  data: Record<string, unknown>;
+  version: number;
+  updatedAt: string;
+  method: string;
+}
+
+export interface RowPage extends Page<ResourceRow> {
+  dataItems: DataItem[];
+}
+
+export interface RowSaved {
+  key: string;
+  outcome: 'added' | 'updated' | 'unchanged';
+}
+
+// ---- open data (开放数据, no login) -----------------------------------------------------
+
+export interface OpenEntry {
+  code: string;
+  name: string;
+  summary: string;
+  providerName: string;
+  kind: string;
+  formatType: string | null;
+  formatDetail: string;
+  openType: string;
+  openCondition: string;
+  updateFrequency: string | null;
+  publishedAt: string | null;
+  dataItems: { name: string; identifier: string; type: string; description: string }[];
+  downloadable: boolean;
+}

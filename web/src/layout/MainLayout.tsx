@@ -4,7 +4,7 @@ import { Suspense, useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { errorMessage } from '../api/client';
 import { useAuth, useUser } from '../auth/AuthContext';
-import { menuGroups, pageRoutes, routeForPath, type PageRoute } from '../routes';
+import { canSee, menuGroups, pageRoutes, routeForPath, type PageRoute } from '../routes';
 import { formatLongDate, shanghaiDate } from '../utils/format';
 
 const { Header, Sider, Content } = Layout;
@@ -12,7 +12,7 @@ const { Header, Sider, Content } = Layout;
 type MenuItem = Required<MenuProps>['items'][number];
 
 function buildMenu(can: (p: string) => boolean): MenuItem[] {
-  const visible = (r: PageRoute) => !r.hideInMenu && (!r.permission || can(r.permission));
+  const visible = (r: PageRoute) => !r.hideInMenu && canSee(r, can);
   const leaf = (r: PageRoute): MenuItem => ({
     key: r.path,
     icon: r.icon,

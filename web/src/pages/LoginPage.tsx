@@ -1,7 +1,7 @@
-import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
+import { GlobalOutlined, LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input } from 'antd';
 import { useState } from 'react';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, errorMessage } from '../api/client';
 import { restrictionPathFor, safeRedirect, useAuth } from '../auth/AuthContext';
 
@@ -173,6 +173,11 @@ export default function LoginPage() {
           </Form>
         )}
       </Card>
+      <div className="login-open-data">
+        <Link to="/open" data-testid="login-open-data">
+          <GlobalOutlined /> 开放数据目录（无需登录）
+        </Link>
+      </div>
       <div className="login-footer">民政数据资源管理与共享交换平台 · 仅限授权人员使用</div>
     </div>
   );
