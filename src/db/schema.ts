@@ -287,6 +287,8 @@ export interface CatalogVersionTable {
   content: string;
   /** 1 for the published version consumers see, else 0. */
   live: number;
+  /** The version's rowid in the SQLite full-text index. */
+  search_no: number;
   code: string;
   name: string;
   provider_unit_id: string;
@@ -413,7 +415,6 @@ export interface Database {
   catalog_resources: CatalogResourceTable;
   catalog_versions: CatalogVersionTable;
   catalog_actions: CatalogActionTable;
-  catalog_search_ids: { id: Generated<number>; version_id: string };
   catalog_projects: CatalogProjectTable;
   data_changes: DataChangeTable;
   resource_rows: ResourceRowTable;

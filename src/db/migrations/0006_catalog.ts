@@ -70,6 +70,8 @@ export const catalog: EngineMigration = (engine: Engine) => ({
       .addColumn('status', 'text', (c) => c.notNull().check(sqlIn('status', versionStatuses)))
       .addColumn('content', 'text', (c) => c.notNull())
       .addColumn('live', 'integer', (c) => c.notNull().defaultTo(0))
+      // The version's row in the SQLite full-text index (a stable integer, unlike rowid).
+      .addColumn('search_no', 'integer', (c) => c.notNull().unique())
       // Copies of content elements for search, facets and listing.
       .addColumn('code', 'text', (c) => c.notNull())
       .addColumn('name', 'text', (c) => c.notNull())
@@ -96,10 +98,25 @@ export const catalog: EngineMigration = (engine: Engine) => ({
         );
     }
     await versions.execute();
+    // These two cover search: page ordering and facet counts (grouped in index order) read
+    // only the indexes, never the wide rows whose JSON content would be read for every entry.
     await db.schema
       .createIndex('catalog_versions_live')
       .on('catalog_versions')
-      .columns(['live', 'published_at'])
+      .columns(['live', 'published_at', 'id', 'name', 'search_no'])
+      .execute();
+    await db.schema
+      .createIndex('catalog_versions_facets')
+      .on('catalog_versions')
+      .columns([
+        'live',
+        'provider_unit_id',
+        'sharing_type',
+        'open_type',
+        'kind',
+        'classification_code',
+        'search_no',
+      ])
       .execute();
     if (engine === 'postgres') {
       await sql`create index catalog_versions_search on catalog_versions using gin (search_vector) where live = 1`.execute(
@@ -109,15 +126,10 @@ export const catalog: EngineMigration = (engine: Engine) => ({
         db,
       );
     } else {
-      // Holds the tokens of live versions only; rowid = catalog_search_ids.id.
+      // Holds the tokens of live versions only; rowid = catalog_versions.search_no.
       await sql`create virtual table catalog_search using fts5(tokens, field_tokens, tokenize = 'unicode61')`.execute(
         db,
       );
-      await db.schema
-        .createTable('catalog_search_ids')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('version_id', 'text', (c) => c.notNull().unique())
-        .execute();
     }
 
     await autoId(db.schema.createTable('catalog_actions'))

@@ -233,30 +233,11 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
       .execute();
     if (engine !== 'sqlite') return;
     // SQLite keeps the tokens of live versions in an FTS5 table (PostgreSQL: generated tsvector).
-    if (live) {
-      const v = await tx
-        .selectFrom('catalog_versions')
-        .select(['tokens', 'field_tokens'])
-        .where('id', '=', versionId)
-        .executeTakeFirstOrThrow();
-      const { id } = await tx
-        .insertInto('catalog_search_ids')
-        .values({ version_id: versionId })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await sql`insert into catalog_search (rowid, tokens, field_tokens) values (${id}, ${v.tokens}, ${v.field_tokens})`.execute(
-        tx,
-      );
-    } else {
-      const row = await tx
-        .selectFrom('catalog_search_ids')
-        .select('id')
-        .where('version_id', '=', versionId)
-        .executeTakeFirst();
-      if (!row) return;
-      await sql`delete from catalog_search where rowid = ${row.id}`.execute(tx);
-      await tx.deleteFrom('catalog_search_ids').where('id', '=', row.id).execute();
-    }
+    await (
+      live
+        ? sql`insert into catalog_search (rowid, tokens, field_tokens) select search_no, tokens, field_tokens from catalog_versions where id = ${versionId}`
+        : sql`delete from catalog_search where rowid = (select search_no from catalog_versions where id = ${versionId})`
+    ).execute(tx);
   }
 
   function assertEditor(user: SessionUser, r: ResourceRow) {
@@ -443,6 +424,7 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
             status: 'draft',
             content: JSON.stringify(input.content),
             live: 0,
+            search_no: await nextNumber(tx, 'search_no'),
             code,
             provider_unit_id: providerUnitId,
             ...searchColumns(input.content, unit.name, code),
@@ -593,6 +575,7 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
               version,
               status: 'draft',
               live: 0,
+              search_no: await nextNumber(tx, 'search_no'),
               created_by: user.id,
               created_at: at,
               updated_at: at,
@@ -1150,13 +1133,14 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
     };
   }
 
+  /**
+   * Search over live versions. Three queries whatever the catalog's size: one grouped scan
+   * gives the total and every facet, one sorts only ids for the page, one loads the page.
+   */
   async function searchLive(query: SearchQuery, openOnly: boolean): Promise<SearchResult> {
     const words = query.q ? searchQuery(query.q) : null;
     const fieldWords = query.field ? searchQuery(query.field) : null;
-    let base = db
-      .selectFrom('catalog_versions as v')
-      .innerJoin('units as u', 'u.id', 'v.provider_unit_id')
-      .where('v.live', '=', 1);
+    let base = db.selectFrom('catalog_versions as v').where('v.live', '=', 1);
     if (openOnly)
       base = base.where('v.open_type', 'in', ['open_unconditional', 'open_conditional']);
     if (engine === 'sqlite') {
@@ -1166,9 +1150,9 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
       ].filter(Boolean);
       if (match.length > 0) {
         base = base.where(
-          'v.id',
+          'v.search_no',
           'in',
-          sql<string>`(select i.version_id from catalog_search s join catalog_search_ids i on i.id = s.rowid where catalog_search match ${match.join(' AND ')})`,
+          sql<number>`(select rowid from catalog_search where catalog_search match ${match.join(' AND ')})`,
         );
       }
     } else {
@@ -1185,6 +1169,47 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
     if ((query.q && !words?.fts5) || (query.field && !fieldWords?.fts5)) {
       base = base.where(sql<boolean>`1 = 0`);
     }
+
+    // Facets count over the word search only, so picking one value still shows the others.
+    const groups = (
+      await base
+        .select([
+          'v.provider_unit_id',
+          'v.sharing_type',
+          'v.open_type',
+          'v.kind',
+          'v.classification_code',
+          (eb) => eb.fn.countAll<number>().as('n'),
+        ])
+        .groupBy([
+          'v.provider_unit_id',
+          'v.sharing_type',
+          'v.open_type',
+          'v.kind',
+          'v.classification_code',
+        ])
+        .execute()
+    ).map((g) => ({ ...g, n: Number(g.n) }));
+    const inFilter = (g: (typeof groups)[number]) =>
+      (!query.provider || g.provider_unit_id === query.provider) &&
+      (!query.classification || (g.classification_code ?? '').startsWith(query.classification)) &&
+      (!query.sharingType || g.sharing_type === query.sharingType) &&
+      (!query.openType || g.open_type === query.openType) &&
+      (!query.kind || g.kind === query.kind);
+    const total = groups.filter(inFilter).reduce((sum, g) => sum + g.n, 0);
+    const countBy = (key: (g: (typeof groups)[number]) => string | null) => {
+      const counts = new Map<string, number>();
+      for (const g of groups) {
+        const k = key(g);
+        if (k !== null) counts.set(k, (counts.get(k) ?? 0) + g.n);
+      }
+      return [...counts.entries()].sort((a, b) => b[1] - a[1]);
+    };
+    const labelled = (
+      key: (g: (typeof groups)[number]) => string | null,
+      labels: Record<string, string>,
+    ) => countBy(key).map(([value, count]) => ({ value, label: labels[value] ?? value, count }));
+
     let filtered = base;
     if (query.provider) filtered = filtered.where('v.provider_unit_id', '=', query.provider);
     if (query.classification)
@@ -1193,78 +1218,63 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
     if (query.openType) filtered = filtered.where('v.open_type', '=', query.openType);
     if (query.kind) filtered = filtered.where('v.kind', '=', query.kind);
 
-    const { total } = await filtered
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .executeTakeFirstOrThrow();
-    // Entries whose name contains the words come first (a literal 0 would mean "column 1").
-    const nameFirst = sql<number>`case when v.name like ${`%${(query.q ?? '').replace(/[%_]/g, '')}%`} then 0 else 1 end`;
-    const rows = await filtered
-      .select([
-        'v.resource_id',
-        'v.code',
-        'v.name',
-        'v.content',
-        'v.provider_unit_id',
-        'u.name as provider_name',
-        'v.kind',
-        'v.classification_code',
-        'v.sharing_type',
-        'v.open_type',
-        'v.version',
-        'v.published_at',
-      ])
-      .orderBy(nameFirst)
-      .orderBy('v.published_at', 'desc')
-      .orderBy('v.code')
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize)
-      .execute();
+    // Entries whose name contains the words come first while the matches are few enough to
+    // sort; beyond that, newest first (walks the live index and stops at the page).
+    let pageQuery = filtered.select('v.id');
+    if (query.q && total <= 5000) {
+      pageQuery = pageQuery.orderBy(
+        sql`case when v.name like ${`%${query.q.replace(/[%_]/g, '')}%`} then 0 else 1 end`,
+      );
+    }
+    const pageIds = (
+      await pageQuery
+        .orderBy('v.published_at', 'desc')
+        .orderBy('v.id', 'desc')
+        .limit(query.pageSize)
+        .offset((query.page - 1) * query.pageSize)
+        .execute()
+    ).map((r) => r.id);
+    const rows =
+      pageIds.length === 0
+        ? []
+        : await db
+            .selectFrom('catalog_versions as v')
+            .innerJoin('units as u', 'u.id', 'v.provider_unit_id')
+            .select([
+              'v.id',
+              'v.resource_id',
+              'v.code',
+              'v.name',
+              'v.content',
+              'v.provider_unit_id',
+              'u.name as provider_name',
+              'v.kind',
+              'v.classification_code',
+              'v.sharing_type',
+              'v.open_type',
+              'v.version',
+              'v.published_at',
+            ])
+            .where('v.id', 'in', pageIds)
+            .execute();
+    rows.sort((a, b) => pageIds.indexOf(a.id) - pageIds.indexOf(b.id));
 
-    // Facets count over the word search only, so picking one value still shows the others.
-    const facet = async (
-      column: 'v.provider_unit_id' | 'v.sharing_type' | 'v.open_type' | 'v.kind',
-    ) =>
-      (await base
-        .select([
-          sql<string>`${sql.ref(column)}`.as('value'),
-          (eb) => eb.fn.countAll<number>().as('count'),
-        ])
-        .groupBy(column)
-        .execute()) as { value: string | null; count: number }[];
-    const [providers, sharing, open, kinds, classes] = await Promise.all([
-      base
-        .select([
-          'v.provider_unit_id as value',
-          'u.name as label',
-          (eb) => eb.fn.countAll<number>().as('count'),
-        ])
-        .groupBy(['v.provider_unit_id', 'u.name'])
-        .orderBy('count', 'desc')
-        .limit(50)
-        .execute(),
-      facet('v.sharing_type'),
-      facet('v.open_type'),
-      facet('v.kind'),
-      base
-        .select([
-          sql<string>`substr(v.classification_code, 1, 3)`.as('value'),
-          (eb) => eb.fn.countAll<number>().as('count'),
-        ])
-        .groupBy(sql`substr(v.classification_code, 1, 3)`)
-        .execute(),
-    ]);
-    const labelled = (
-      rows: { value: string | null; count: number }[],
-      labels: Record<string, string>,
-    ) =>
-      rows
-        .filter((r) => r.value !== null)
-        .map((r) => ({
-          value: r.value!,
-          label: labels[r.value!] ?? r.value!,
-          count: Number(r.count),
-        }))
-        .sort((a, b) => b.count - a.count);
+    const providerIds = countBy((g) => g.provider_unit_id).slice(0, 50);
+    const providerNames = new Map(
+      providerIds.length === 0
+        ? []
+        : (
+            await db
+              .selectFrom('units')
+              .select(['id', 'name'])
+              .where(
+                'id',
+                'in',
+                providerIds.map(([id]) => id),
+              )
+              .execute()
+          ).map((u) => [u.id, u.name]),
+    );
 
     const fieldMatcher = query.field ? query.field.toLowerCase() : null;
     const items: SearchHit[] = rows.map((v) => {
@@ -1295,26 +1305,21 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
     });
     return {
       items,
-      total: Number(total),
+      total,
       page: query.page,
       pageSize: query.pageSize,
       facets: {
-        provider: providers.map((p) => ({
-          value: p.value,
-          label: p.label,
-          count: Number(p.count),
+        provider: providerIds.map(([value, count]) => ({
+          value,
+          label: providerNames.get(value) ?? value,
+          count,
         })),
-        classification: classes
-          .filter((c) => c.value)
-          .map((c) => ({
-            value: c.value,
-            label: classificationNode(c.value)?.name ?? c.value,
-            count: Number(c.count),
-          }))
-          .sort((a, b) => b.count - a.count),
-        sharingType: labelled(sharing, sharingTypes.labels),
-        openType: labelled(open, openTypes.labels),
-        kind: labelled(kinds, resourceKinds.labels),
+        classification: countBy((g) => g.classification_code?.slice(0, 3) ?? null).map(
+          ([value, count]) => ({ value, label: classificationNode(value)?.name ?? value, count }),
+        ),
+        sharingType: labelled((g) => g.sharing_type, sharingTypes.labels),
+        openType: labelled((g) => g.open_type, openTypes.labels),
+        kind: labelled((g) => g.kind, resourceKinds.labels),
       },
     };
   }

@@ -394,7 +394,8 @@ export type SharingType = 'unconditional' | 'conditional' | 'none';
 export type OpenType = 'open_unconditional' | 'open_conditional' | 'not_open';
 export type ClassificationTree = 'base' | 'theme' | 'department';
 export type DataType = 'C' | 'N' | 'Y' | 'D' | 'T' | 'L' | 'M' | 'G' | 'B' | 'I' | 'F';
-export type RuleKind = 'citizen_id' | 'credit_code' | 'division_code' | 'phone' | 'enum' | 'pattern';
+export type RuleKind =
+  'citizen_id' | 'credit_code' | 'division_code' | 'phone' | 'enum' | 'pattern';
 
 export type VersionStatus =
   | 'draft'

@@ -1,13 +1,13 @@
-import { ClusterOutlined, GlobalOutlined } from '@ant-design/icons';
+import { ClusterOutlined, DatabaseOutlined, GlobalOutlined } from '@ant-design/icons';
 import { Badge, Card, Col, Descriptions, Row, Skeleton, Statistic, Typography } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/client';
-import { divisionApi, healthApi, unitApi } from '../api/endpoints';
+import { catalogApi, divisionApi, healthApi, unitApi } from '../api/endpoints';
 import type { DivisionStats, Health, UnitStats } from '../api/types';
 import { useAuth, useUser } from '../auth/AuthContext';
 import PageHeader from '../components/PageHeader';
-import { pageRoutes } from '../routes';
+import { canSee, pageRoutes } from '../routes';
 import { engineLabels, formatLongDate, shanghaiDate } from '../utils/format';
 
 type Loaded<T> =
@@ -15,6 +15,9 @@ type Loaded<T> =
 
 /** What each page is for, on the dashboard's shortcut cards. */
 const shortcutDescriptions: Record<string, string> = {
+  catalog: '检索已发布的数据资源目录，了解如何申请',
+  'catalog-work': '编制、审核、发布和年度维护目录',
+  'catalog-projects': '信息系统项目数据目录与重复采集检查',
   units: '维护本级及下级单位信息',
   divisions: '查看 GB/T 2260 区划代码及变更',
   batch: '批量修改单位信息，审批后执行',
@@ -53,9 +56,9 @@ export default function DashboardPage() {
   const user = useUser();
   const { can } = useAuth();
   const units = useLoad<UnitStats>(unitApi.stats);
-  const shortcuts = pageRoutes.filter(
-    (r) => shortcutDescriptions[r.id] && (!r.permission || can(r.permission)),
-  );
+  const shortcuts = pageRoutes.filter((r) => shortcutDescriptions[r.id] && canSee(r, can));
+  const catalogWorker = can('catalog.edit') || can('catalog.review') || can('catalog.publish');
+  const catalog = useLoad<number>(() => catalogApi.search({ pageSize: 1 }).then((r) => r.total));
   const divisions = useLoad<DivisionStats>(divisionApi.stats);
   const health = useLoad<Health>(healthApi.get);
 
@@ -66,7 +69,32 @@ export default function DashboardPage() {
         subtitle={`您好，${user.displayName}（${user.unitName}）。今天是 ${formatLongDate(shanghaiDate())}。`}
       />
       <Row gutter={[16, 16]}>
-        <Col xs={24} md={8}>
+        <Col xs={24} md={12} xl={6}>
+          <Card variant="borderless" data-testid="stat-catalog" style={{ height: '100%' }}>
+            <StatValue
+              data={catalog}
+              render={(total) => (
+                <Statistic
+                  title="数据资源目录"
+                  value={total}
+                  suffix="条已发布"
+                  prefix={<DatabaseOutlined style={{ color: '#1d4ed8' }} />}
+                />
+              )}
+            />
+            <div style={{ marginTop: 8, display: 'flex', gap: 16 }}>
+              <Link to="/catalog" data-testid="stat-catalog-search">
+                目录检索 →
+              </Link>
+              {catalogWorker && (
+                <Link to="/catalog/work" data-testid="stat-catalog-work">
+                  目录工作台 →
+                </Link>
+              )}
+            </div>
+          </Card>
+        </Col>
+        <Col xs={24} md={12} xl={6}>
           <Card variant="borderless" data-testid="stat-units" style={{ height: '100%' }}>
             <StatValue
               data={units}
@@ -89,7 +117,7 @@ export default function DashboardPage() {
             </div>
           </Card>
         </Col>
-        <Col xs={24} md={8}>
+        <Col xs={24} md={12} xl={6}>
           <Card variant="borderless" data-testid="stat-divisions" style={{ height: '100%' }}>
             <StatValue
               data={divisions}
@@ -112,7 +140,7 @@ export default function DashboardPage() {
             </div>
           </Card>
         </Col>
-        <Col xs={24} md={8}>
+        <Col xs={24} md={12} xl={6}>
           <Card
             variant="borderless"
             data-testid="stat-health"

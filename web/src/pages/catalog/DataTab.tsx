@@ -69,8 +69,9 @@ const methodLabels: Record<string, string> = { import: '导入', form: '录入',
 function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'boolean') return v ? '是' : '否';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v as string | number);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v) ?? '';
 }
 
 /** Counts line breaks of a text file to estimate its rows (progress); null for XLSX. */
@@ -207,7 +208,7 @@ function RowFormModal({
       okText="保存"
       cancelText="取消"
       confirmLoading={saving}
-      okButtonProps={{ 'data-testid': 'row-save' } as object}
+      okButtonProps={{ 'data-testid': 'row-save' }}
       onOk={() => void save().catch(() => undefined)}
       onCancel={onClose}
       data-testid="row-modal"
@@ -357,7 +358,11 @@ function ImportResult({
       dataIndex: 'value',
       width: 200,
       render: (v: string) =>
-        v ? <span className="mono">{v}</span> : <Typography.Text type="secondary">（空）</Typography.Text>,
+        v ? (
+          <span className="mono">{v}</span>
+        ) : (
+          <Typography.Text type="secondary">（空）</Typography.Text>
+        ),
     },
     { title: '错误原因', dataIndex: 'reason' },
   ];
@@ -533,7 +538,12 @@ export default function DataTab({
       key: item.identifier,
       width: item.isKey ? 200 : 140,
       render: (_: unknown, r: ResourceRow) => {
-        const t = cellText(r.data[item.identifier]);
+        const v = r.data[item.identifier];
+        // Amounts with their decimals (1456.50, not 1456.5).
+        const t =
+          typeof v === 'number' && item.scale !== null && (item.type === 'Y' || item.type === 'N')
+            ? v.toFixed(item.scale)
+            : cellText(v);
         return item.isKey ? <span className="mono">{t}</span> : t;
       },
     })),
@@ -626,7 +636,8 @@ export default function DataTab({
           data-testid="import-card"
         >
           <Typography.Paragraph type="secondary" style={{ marginTop: 0 }}>
-            支持 CSV（UTF-8 或 GBK）、XLSX 和 JSON / JSON Lines 文件。第一行为表头，可用信息项名称或英文标识；
+            支持 CSV（UTF-8 或 GBK）、XLSX 和 JSON / JSON Lines
+            文件。第一行为表头，可用信息项名称或英文标识；
             按主键新增或更新，逐行校验，全部正确才写入，有错误时整个文件不导入。
           </Typography.Paragraph>
           <span data-testid="import-upload">

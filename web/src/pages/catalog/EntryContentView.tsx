@@ -1,6 +1,15 @@
 // One version of a catalog entry as read-only sections: the elements, the data items and
 // “如何申请” (sharing type, condition or legal basis, scope, methods and provision modes).
-import { Alert, Card, Descriptions, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import {
+  Alert,
+  Card,
+  Descriptions,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  type TableColumnsType,
+} from 'antd';
 import type { DataItem, EntryContent } from '../../api/types';
 import { OpenTag, SharingTag, classificationText, type Vocab } from './common';
 
@@ -234,7 +243,12 @@ export default function EntryContentView({
               label: '资源类型',
               children: vocab.label('resourceKinds', content.kind),
             },
-            { key: 'summary', label: '信息资源摘要', span: 'filled', children: text(content.summary) },
+            {
+              key: 'summary',
+              label: '信息资源摘要',
+              span: 'filled',
+              children: text(content.summary),
+            },
             {
               key: 'format',
               label: '信息资源格式',

@@ -32,19 +32,14 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { useNavigate, useParams } from 'react-router';
 import { ApiError, errorMessage } from '../../api/client';
 import { catalogApi } from '../../api/endpoints';
-import type {
-  ComplianceFinding,
-  EntryActionName,
-  EntryDetail,
-  VersionDetail,
-  VersionStatus,
-} from '../../api/types';
+import type { EntryActionName, EntryDetail, VersionDetail, VersionStatus } from '../../api/types';
 import { useAuth, useUser } from '../../auth/AuthContext';
 import PageHeader from '../../components/PageHeader';
 import { formatDate, formatDateTime } from '../../utils/format';
 import { StatusTag, useVocabularies, type Vocab } from './common';
 import DataTab from './DataTab';
 import EntryContentView from './EntryContentView';
+import FindingsList from './FindingsList';
 
 /** Actions that need a reason typed in a dialog. */
 const reasonActions: Partial<Record<EntryActionName, string>> = {
@@ -102,7 +97,7 @@ function ReasonModal({
       open={action !== null}
       title={`${label}理由`}
       okText={`确定${label}`}
-      okButtonProps={{ danger: true, loading: busy, 'data-testid': 'reason-ok' } as object}
+      okButtonProps={{ danger: true, loading: busy, 'data-testid': 'reason-ok' }}
       onCancel={onCancel}
       destroyOnHidden
       afterClose={() => form.resetFields()}
@@ -136,38 +131,6 @@ function ReasonModal({
         </Form.Item>
       </Form>
     </Modal>
-  );
-}
-
-export function FindingsList({
-  findings,
-  onPick,
-}: {
-  findings: ComplianceFinding[];
-  onPick?: (f: ComplianceFinding) => void;
-}) {
-  const errors = findings.filter((f) => f.severity === 'error');
-  const warnings = findings.filter((f) => f.severity === 'warning');
-  return (
-    <div data-testid="findings">
-      {findings.length === 0 && (
-        <Alert type="success" showIcon title="合规检查通过，未发现问题" data-testid="findings-ok" />
-      )}
-      {[...errors, ...warnings].map((f, i) => (
-        <div
-          key={`${f.code}-${f.field}-${i}`}
-          className={`finding-item ${f.severity}`}
-          onClick={() => onPick?.(f)}
-          data-testid={`finding-${f.severity}`}
-          data-field={f.field}
-        >
-          <Tag color={f.severity === 'error' ? 'red' : 'orange'}>
-            {f.severity === 'error' ? '错误' : '提示'}
-          </Tag>
-          {f.message}
-        </div>
-      ))}
-    </div>
   );
 }
 
@@ -400,7 +363,7 @@ export default function EntryPage() {
       title: text,
       okText: '确定',
       cancelText: '取消',
-      okButtonProps: { 'data-testid': 'confirm-ok' } as object,
+      okButtonProps: { 'data-testid': 'confirm-ok' },
       onOk: () => act(action),
     });
   };

@@ -69,7 +69,7 @@ export function classificationPath(
   const tree = treeOfCode(code);
   const root = trees?.find((t) => t.value === tree);
   if (!tree || !root) return null;
-  const values = [tree];
+  const values: string[] = [tree];
   const labels = [root.label];
   let level = root.children ?? [];
   for (;;) {
