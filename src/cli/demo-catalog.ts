@@ -5,12 +5,9 @@
  */
 import { Readable } from 'node:stream';
 import { createPeopleGenerator } from '../lib/demo/people.ts';
-import type { AuditContext } from '../modules/audit/service.ts';
 import type { DataItem, EntryContent } from '../modules/catalog/elements.ts';
 import { EntryContent as EntryContentSchema } from '../modules/catalog/elements.ts';
-import type { SessionUser } from '../modules/iam/auth.ts';
-import { permissionsOf, type Role } from '../modules/iam/permissions.ts';
-import type { Runtime } from './runtime.ts';
+import { actAs, type Runtime } from './runtime.ts';
 
 const item = (
   name: string,
@@ -199,51 +196,10 @@ function demoEntries(): {
 
 export async function loadDemoCatalog(rt: Runtime): Promise<void> {
   const { catalog, data } = rt.services;
-  const users = await rt.ctx.db
-    .selectFrom('users as u')
-    .innerJoin('units as n', 'n.id', 'u.unit_id')
-    .innerJoin('user_roles as r', 'r.user_id', 'u.id')
-    .select([
-      'u.id',
-      'u.username',
-      'u.display_name',
-      'u.unit_id',
-      'n.name',
-      'n.division_code',
-      'r.role',
-    ])
-    .where('u.username', 'in', ['hb_mz_catalog', 'hb_mz_catreview', 'hb_platform', 'hb_mz_entry'])
-    .execute();
-  const as = (username: string): { user: SessionUser; by: AuditContext } => {
-    const rows = users.filter((u) => u.username === username);
-    const u = rows[0]!;
-    const roles = rows.map((r) => r.role) as Role[];
-    const user: SessionUser = {
-      id: u.id,
-      username: u.username,
-      displayName: u.display_name,
-      unitId: u.unit_id,
-      unitName: u.name,
-      unitDivisionCode: u.division_code,
-      kind: 'business',
-      roles,
-      permissions: permissionsOf(roles),
-      mustChangePassword: false,
-      secondFactorEnabled: false,
-    };
-    return {
-      user,
-      by: {
-        actor: { id: u.id, name: u.display_name, unitId: u.unit_id },
-        clientIp: null,
-        requestId: null,
-      },
-    };
-  };
-  const editor = as('hb_mz_catalog');
-  const reviewer = as('hb_mz_catreview');
-  const platform = as('hb_platform');
-  const clerk = as('hb_mz_entry');
+  const editor = await actAs(rt, 'hb_mz_catalog');
+  const reviewer = await actAs(rt, 'hb_mz_catreview');
+  const platform = await actAs(rt, 'hb_platform');
+  const clerk = await actAs(rt, 'hb_mz_entry');
 
   for (const entry of demoEntries()) {
     const content = EntryContentSchema.parse(entry.content);

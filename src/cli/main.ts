@@ -12,6 +12,7 @@ import { verifyArchiveFile } from '../modules/audit/archive.ts';
 import { verifyChain } from '../modules/audit/chain.ts';
 import { buildApp } from '../server/app.ts';
 import { platformVersion } from '../server/version.ts';
+import { importFile } from './import.ts';
 import { loadDemoData } from './demo.ts';
 import { assertSchemaCurrent, openRuntime, prepareDatabase } from './runtime.ts';
 
@@ -154,6 +155,31 @@ divisions
           for (const u of result.unitsOnRetiredCodes)
             console.log(`  ${u.divisionCode} ${u.divisionName}  ${u.unitName}`);
         }
+      } finally {
+        await rt.close();
+      }
+    },
+  );
+
+program
+  .command('import')
+  .description(
+    '向结构化资源导入数据文件（CSV、XLSX、JSON）：逐行校验，全部正确才写入，否则写出错误报告',
+  )
+  .argument('<resource>', '资源代码（如 301002/000001）或目录条目编号')
+  .argument('<file>', '数据文件')
+  .requiredOption('--as <账号>', '以哪个账号的名义导入（须为提供方单位的数据录入员），记入审计日志')
+  .option('--format <format>', 'csv | xlsx | json（默认按扩展名）')
+  .action(
+    async (
+      resource: string,
+      file: string,
+      opts: { as: string; format?: 'csv' | 'xlsx' | 'json' },
+    ) => {
+      const rt = openRuntime();
+      try {
+        await assertSchemaCurrent(rt);
+        if (!(await importFile(rt, resource, file, opts))) process.exitCode = 2;
       } finally {
         await rt.close();
       }

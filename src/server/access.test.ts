@@ -107,6 +107,35 @@ const table: Record<
   'GET /api/v1/batch-changes/:id/versions': { access: 'batch.view', scope: 'platform' },
   'POST /api/v1/batch-changes/:id/approve': { access: 'batch.approve', scope: 'platform' },
   'POST /api/v1/batch-changes/:id/reject': { access: 'batch.approve', scope: 'platform' },
+  // The catalog: published entries are reference data for everyone signed in; drafts, work
+  // queues and projects are scoped to the provider unit (out-of-scope cases in catalog.test.ts).
+  'GET /api/v1/catalog/vocabularies': { access: 'public', scope: 'none' },
+  'GET /api/v1/catalog/search': { access: 'user', scope: 'reference' },
+  'GET /api/v1/catalog/dcat': { access: 'user', scope: 'reference' },
+  'POST /api/v1/catalog/compliance-check': { access: 'catalog.edit', scope: 'reference' },
+  'GET /api/v1/catalog/entries': { access: 'user', scope: 'scoped' },
+  'POST /api/v1/catalog/entries': { access: 'catalog.edit', scope: 'scoped' },
+  'GET /api/v1/catalog/entries/:id': { access: 'user', scope: 'scoped' },
+  'PUT /api/v1/catalog/entries/:id/draft': { access: 'catalog.edit', scope: 'scoped' },
+  'POST /api/v1/catalog/entries/:id/actions': { access: 'user', scope: 'scoped' },
+  'GET /api/v1/catalog/entries/:id/versions/:version': { access: 'user', scope: 'scoped' },
+  'GET /api/v1/catalog/projects': { access: 'user', scope: 'scoped' },
+  'POST /api/v1/catalog/projects': { access: 'catalog.edit', scope: 'scoped' },
+  'GET /api/v1/catalog/projects/:id': { access: 'user', scope: 'scoped' },
+  'POST /api/v1/catalog/projects/:id/decision': { access: 'catalog.publish', scope: 'scoped' },
+  // The data store: the provider's own staff only (data.test.ts refuses other units).
+  'POST /api/v1/catalog/entries/:id/imports': { access: 'data.enter', scope: 'scoped' },
+  'GET /api/v1/catalog/entries/:id/imports': { access: 'user', scope: 'scoped' },
+  'GET /api/v1/data/imports/:id': { access: 'user', scope: 'scoped' },
+  'GET /api/v1/data/imports/:id/report': { access: 'user', scope: 'scoped' },
+  'GET /api/v1/catalog/entries/:id/rows': { access: 'user', scope: 'scoped' },
+  'GET /api/v1/catalog/entries/:id/rows/:key': { access: 'user', scope: 'scoped' },
+  'PUT /api/v1/catalog/entries/:id/rows': { access: 'data.enter', scope: 'scoped' },
+  // Open data for the public (CAT-09).
+  'GET /api/v1/open/catalog': { access: 'public', scope: 'none' },
+  'GET /api/v1/open/catalog/:code': { access: 'public', scope: 'none' },
+  'GET /api/v1/open/catalog/:code/data': { access: 'public', scope: 'none' },
+  'GET /api/v1/open/dcat': { access: 'public', scope: 'none' },
 };
 
 /** Routes that end or lock the session get a fresh sign-in for each call. */

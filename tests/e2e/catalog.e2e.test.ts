@@ -480,6 +480,63 @@ describe('data resource catalog', () => {
     });
   });
 
+  test('[CAT-03] a reviewer returns an entry with a reason; the editor corrects it in the form and submits it again', async () => {
+    const name = `优抚伤残人员${chineseTag()}名册`;
+    const editor = await apiSession(EDITOR);
+    const created = await editor.post<Entry>('/api/v1/catalog/entries', {
+      content: entryContent(name),
+    });
+    await editor.post(`/api/v1/catalog/entries/${created.id}/actions`, { action: 'submit' });
+    await editor.dispose();
+
+    await withPage('cat-03-return', async (page) => {
+      await loginAs(page, REVIEWER);
+      await page.goto(`/catalog/entries/${created.id}`);
+      await page.getByTestId('entry-opened').waitFor();
+      await page.getByTestId('entry-action-return').click();
+      // The reason is required.
+      await page.getByTestId('reason-ok').click();
+      await page.locator('.ant-modal .ant-form-item-explain-error').waitFor();
+      await page.getByTestId('reason-input').fill('摘要请写明数据覆盖的地区范围');
+      await page.getByTestId('reason-ok').click();
+      await page.locator('[data-testid="entry-status"][data-status="returned"]').first().waitFor();
+      await logout(page);
+
+      // The editor sees why, edits the returned version and submits it again.
+      await loginAs(page, EDITOR);
+      await page.goto(`/catalog/entries/${created.id}`);
+      const returned = page.getByTestId('entry-returned');
+      await returned.waitFor();
+      assert.match(await returned.innerText(), /摘要请写明数据覆盖的地区范围/);
+      await screenshot(page, 'catalog-entry-returned');
+      await page.getByTestId('entry-edit').click();
+      await page.getByTestId('entry-form-page').waitFor();
+      // The form holds the entry as saved, the classification included.
+      assert.equal(await textBox(page, 'entry-name').inputValue(), name);
+      assert.match(
+        await page.getByTestId('entry-classification').innerText(),
+        /部门信息资源 \/ 民政 \/ 优抚安置/,
+      );
+      assert.equal(await textBox(page, 'item-0-identifier').inputValue(), 'id_number');
+      await page
+        .getByTestId('entry-summary')
+        .fill('河北省全省（含各市、县）在册伤残优抚人员的身份、类别和抚恤标准。');
+      // A data item with a bad identifier shows up in the compliance panel and the form.
+      await textBox(page, 'item-2-identifier').fill('Category');
+      await page.getByTestId('entry-save').click();
+      await page.locator('.ant-form-item-explain-error').first().waitFor();
+      await textBox(page, 'item-2-identifier').fill('category');
+      await page
+        .getByTestId('compliance-summary')
+        .filter({ hasText: /^0 项错误/ })
+        .waitFor();
+      await page.getByTestId('entry-save-submit').click();
+      await page.waitForURL(new RegExp(`/catalog/entries/${created.id}$`));
+      await page.locator('[data-testid="entry-status"][data-status="submitted"]').first().waitFor();
+      assert.match(await page.getByTestId('entry-elements').innerText(), /含各市、县/);
+    });
+  });
+
   test('[CAT-06] the published entry is found by searching 优抚-style Chinese words and facets', async () => {
     const entry =
       shared.published ??

@@ -1,14 +1,7 @@
 // 编制目录: the form of every catalog element (new entry, or the draft / returned version of an
 // existing one), with a live 合规检查 panel (the server's compliance check, debounced) and
 // 保存 / 保存并提交.
-import {
-  ArrowDownOutlined,
-  ArrowUpOutlined,
-  DeleteOutlined,
-  PlusOutlined,
-  SaveOutlined,
-  SendOutlined,
-} from '@ant-design/icons';
+import { DeleteOutlined, PlusOutlined, SaveOutlined, SendOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -214,13 +207,11 @@ function findingsOfError(e: unknown): ComplianceFinding[] | null {
 }
 
 function DataItemsEditor({ form, vocab }: { form: FormInstance<FormValues>; vocab: Vocab }) {
-  const typeOptions = vocab
-    .options('dataTypes')
-    .map((o) => ({ value: o.value, label: `${o.label} ${o.value}` }));
+  const typeOptions = vocab.options('dataTypes');
   const ruleOptions = vocab.options('ruleKinds');
   return (
     <Form.List name="dataItems">
-      {(fields, { add, remove, move }) => (
+      {(fields, { add, remove }) => (
         <>
           <Table
             className="items-table"
@@ -228,20 +219,20 @@ function DataItemsEditor({ form, vocab }: { form: FormInstance<FormValues>; voca
             size="small"
             pagination={false}
             dataSource={fields}
-            scroll={{ x: 1000 }}
+            scroll={{ x: 840 }}
             locale={{ emptyText: '尚未添加信息项' }}
             data-testid="items-editor"
             columns={[
               {
                 title: '#',
                 key: 'index',
-                width: 36,
+                width: 32,
                 render: (_: unknown, f) => f.name + 1,
               },
               {
                 title: '名称',
                 key: 'name',
-                width: 130,
+                width: 110,
                 render: (_: unknown, f) => (
                   <Form.Item
                     name={[f.name, 'name']}
@@ -254,7 +245,7 @@ function DataItemsEditor({ form, vocab }: { form: FormInstance<FormValues>; voca
               {
                 title: '英文标识',
                 key: 'identifier',
-                width: 130,
+                width: 110,
                 render: (_: unknown, f) => (
                   <Form.Item
                     name={[f.name, 'identifier']}
@@ -280,14 +271,21 @@ function DataItemsEditor({ form, vocab }: { form: FormInstance<FormValues>; voca
                 width: 110,
                 render: (_: unknown, f) => (
                   <Form.Item name={[f.name, 'type']}>
-                    <Select options={typeOptions} data-testid={`item-${f.name}-type`} />
+                    <Select
+                      options={typeOptions}
+                      popupMatchSelectWidth={false}
+                      optionRender={(o) =>
+                        `${vocab.label('dataTypes', String(o.value))}（${String(o.value)}）`
+                      }
+                      data-testid={`item-${f.name}-type`}
+                    />
                   </Form.Item>
                 ),
               },
               {
                 title: '长度',
                 key: 'length',
-                width: 76,
+                width: 68,
                 render: (_: unknown, f) => (
                   <Form.Item name={[f.name, 'length']}>
                     <InputNumber
@@ -303,7 +301,7 @@ function DataItemsEditor({ form, vocab }: { form: FormInstance<FormValues>; voca
               {
                 title: '小数位',
                 key: 'scale',
-                width: 70,
+                width: 62,
                 render: (_: unknown, f) => (
                   <Form.Item name={[f.name, 'scale']}>
                     <InputNumber
@@ -325,7 +323,7 @@ function DataItemsEditor({ form, vocab }: { form: FormInstance<FormValues>; voca
               ).map(([field, title, test]) => ({
                 title,
                 key: field,
-                width: 46,
+                width: 44,
                 align: 'center' as const,
                 render: (_: unknown, f: { name: number }) => (
                   <Form.Item name={[f.name, field]} valuePropName="checked">
@@ -336,7 +334,7 @@ function DataItemsEditor({ form, vocab }: { form: FormInstance<FormValues>; voca
               {
                 title: '校验规则',
                 key: 'rule',
-                width: 210,
+                width: 180,
                 render: (_: unknown, f) => (
                   <Space orientation="vertical" size={4} style={{ width: '100%' }}>
                     <Form.Item name={[f.name, 'ruleKind']}>
@@ -388,28 +386,10 @@ function DataItemsEditor({ form, vocab }: { form: FormInstance<FormValues>; voca
               {
                 title: '',
                 key: 'ops',
-                width: 96,
+                width: 48,
                 fixed: 'right' as const,
                 render: (_: unknown, f) => (
                   <Space size={0}>
-                    <Tooltip title="上移">
-                      <Button
-                        type="text"
-                        size="small"
-                        icon={<ArrowUpOutlined />}
-                        disabled={f.name === 0}
-                        onClick={() => move(f.name, f.name - 1)}
-                      />
-                    </Tooltip>
-                    <Tooltip title="下移">
-                      <Button
-                        type="text"
-                        size="small"
-                        icon={<ArrowDownOutlined />}
-                        disabled={f.name === fields.length - 1}
-                        onClick={() => move(f.name, f.name + 1)}
-                      />
-                    </Tooltip>
                     <Tooltip title="删除">
                       <Button
                         type="text"
