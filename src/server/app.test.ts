@@ -72,6 +72,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(me.body.user.permissions, [
         'batch.view',
         'calendar.manage',
+        'catalog.publish',
         'org.manage',
         'sharing.precheck',
       ]);
