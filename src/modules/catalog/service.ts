@@ -850,6 +850,27 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
       return { resource: r, content: parseContent(v.content), version };
     },
 
+    /**
+     * The published version of a resource, for sharing requests: null when the resource was
+     * never published. `retired` tells whether it has been withdrawn from the catalog since.
+     */
+    async publishedEntry(id: string, t: Tx | typeof db = db) {
+      const r = await loadResource(t, id);
+      if (r.published_version === null) return null;
+      const v = await loadVersion(t, id, r.published_version);
+      return {
+        id: r.id,
+        code: r.code,
+        name: v.name,
+        providerUnitId: r.provider_unit_id,
+        providerName: r.provider_name,
+        providerDivisionCode: r.provider_division_code,
+        version: v.version,
+        retired: r.status === 'retired' || v.status === 'retired',
+        content: parseContent(v.content),
+      };
+    },
+
     // ---- information-system project catalogs (CAT-08) ----
 
     async createProject(
