@@ -102,14 +102,17 @@ function ReasonModal({
       destroyOnHidden
       afterClose={() => form.resetFields()}
       onOk={() =>
-        void form.validateFields().then(async (v) => {
-          setBusy(true);
-          try {
-            await onOk(v.reason.trim());
-          } finally {
-            setBusy(false);
-          }
-        })
+        void form.validateFields().then(
+          async (v) => {
+            setBusy(true);
+            try {
+              await onOk(v.reason.trim());
+            } finally {
+              setBusy(false);
+            }
+          },
+          () => undefined, // the form shows what is missing
+        )
       }
       data-testid="reason-modal"
     >
