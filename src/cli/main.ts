@@ -33,10 +33,17 @@ program
     if (opts.migrate) await prepareDatabase(rt);
     await assertSchemaCurrent(rt);
     const app = await buildApp(rt.ctx);
+    // Deadline supervision (SHR-06): notify due-soon and overdue steps every 10 minutes.
+    const sweep = () =>
+      rt.services.sharing
+        .sweep()
+        .catch((error: unknown) => app.log.error({ err: error }, '办理期限检查失败'));
+    const sweeper = setInterval(() => void sweep(), 10 * 60_000);
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;
       closing = true;
+      clearInterval(sweeper);
       app.log.info({ signal }, '正在停止服务');
       // Stop taking requests, let running ones finish, then close the database.
       await app.close();
@@ -52,6 +59,7 @@ program
       { engine: rt.handle.engine, database: redactUrl(rt.config.databaseUrl) },
       `平台已启动：http://${rt.config.host}:${port}/`,
     );
+    void sweep();
   });
 
 program

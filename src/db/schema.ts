@@ -390,6 +390,133 @@ export interface DataImportTable {
   finished_at: string | null;
 }
 
+export type SharingRequestStatus =
+  | 'prechecking'
+  | 'provider_review'
+  | 'authorized'
+  | 'granted'
+  | 'rejected'
+  | 'refused'
+  | 'disputed'
+  | 'withdrawn';
+
+export interface SharingRequestTable {
+  id: string;
+  number: string;
+  resource_id: string;
+  resource_version: number;
+  sharing_type: string;
+  provider_unit_id: string;
+  consumer_unit_id: string;
+  requester_id: string;
+  status: SharingRequestStatus;
+  status_before_dispute: SharingRequestStatus | null;
+  /** JSON array of data item identifiers. */
+  fields: string;
+  /** JSON array of provision modes. */
+  modes: string;
+  purpose: string;
+  legal_basis: string;
+  period_start: string;
+  period_end: string;
+  contact_name: string;
+  contact_phone: string;
+  onward_requested: number;
+  approved_fields: string | null;
+  approved_period_end: string | null;
+  onward_allowed: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type SharingStepKind =
+  | 'precheck'
+  | 'provider_decision'
+  | 'delivery'
+  | 'dispute'
+  | 'error_answer';
+
+export interface SharingStepTable {
+  id: Generated<number>;
+  request_id: string;
+  error_report_id: string | null;
+  kind: SharingStepKind;
+  assignee_unit_id: string;
+  assignee_permission: string;
+  opened_at: string;
+  /** The last working day (Asia/Shanghai date) by which the step must be done. */
+  due_on: string;
+  working_days: number;
+  closed_at: string | null;
+  closed_by: string | null;
+  overdue_notified: number;
+  due_soon_notified: number;
+}
+
+export interface SharingActionTable {
+  id: Generated<number>;
+  request_id: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_id: string;
+  actor_name: string;
+  actor_unit_id: string;
+  at: string;
+  note: string | null;
+  detail: string | null;
+}
+
+export interface SharingGrantTable {
+  id: string;
+  request_id: string;
+  resource_id: string;
+  provider_unit_id: string;
+  consumer_unit_id: string;
+  fields: string;
+  modes: string;
+  purpose: string;
+  valid_from: string;
+  valid_until: string;
+  onward_allowed: number;
+  status: 'authorized' | 'active' | 'revoked';
+  authorized_at: string;
+  delivered_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+export interface SharingErrorReportTable {
+  id: string;
+  grant_id: string;
+  request_id: string;
+  reporter_id: string;
+  reporter_unit_id: string;
+  provider_unit_id: string;
+  found_on: string;
+  report_due_on: string;
+  reported_at: string;
+  reported_late: number;
+  description: string;
+  row_keys: string;
+  status: 'open' | 'answered';
+  answer: string | null;
+  answered_at: string | null;
+  answered_by: string | null;
+}
+
+export interface NotificationTable {
+  id: Generated<number>;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
 export interface Database {
   divisions: DivisionTable;
   division_import_batches: DivisionImportBatchTable;
@@ -420,4 +547,11 @@ export interface Database {
   resource_rows: ResourceRowTable;
   resource_row_history: ResourceRowHistoryTable;
   data_imports: DataImportTable;
+  sharing_policy: { id: number; settings: string; updated_at: string; updated_by: string | null };
+  sharing_requests: SharingRequestTable;
+  sharing_steps: SharingStepTable;
+  sharing_actions: SharingActionTable;
+  sharing_grants: SharingGrantTable;
+  sharing_error_reports: SharingErrorReportTable;
+  notifications: NotificationTable;
 }

@@ -28,6 +28,8 @@ import { createCatalogService } from '../modules/catalog/service.ts';
 import { registerDataRoutes } from '../modules/data/routes.ts';
 import { createDataService } from '../modules/data/service.ts';
 import { loadNationalTable } from '../lib/divisions/national.ts';
+import { registerSharingRoutes } from '../modules/sharing/routes.ts';
+import { createSharingService } from '../modules/sharing/service.ts';
 import { registerBatchRoutes } from '../modules/batch/routes.ts';
 import { createBatchService } from '../modules/batch/service.ts';
 import { registerHistoryRoutes } from '../modules/history/routes.ts';
@@ -53,6 +55,7 @@ export function createServices(ctx: AppContext) {
   const keys = createKeyService(ctx);
   const org = createOrgService(ctx, audit);
   const catalog = createCatalogService(ctx, { audit });
+  const calendar = createCalendarService(ctx, audit);
   return {
     audit,
     auditSearch: createAuditSearch(ctx, audit),
@@ -61,12 +64,13 @@ export function createServices(ctx: AppContext) {
     archiver: createArchiver(ctx, keys, audit),
     iam: createIamService(ctx, audit),
     org,
-    calendar: createCalendarService(ctx, audit),
+    calendar,
     batch: createBatchService(ctx, { audit, org }),
     // Who may read the history of each kind of record: units are the shared directory.
     history: createHistoryService(ctx, { units: () => true }),
     catalog,
     data: createDataService(ctx, { audit, catalog, isDivisionCode: knownDivisionCode }),
+    sharing: createSharingService(ctx, { audit, catalog, calendar }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -159,6 +163,7 @@ export async function buildApp(
           registerBatchRoutes(v1, services);
           registerCatalogRoutes(v1, services);
           registerDataRoutes(v1, services);
+          registerSharingRoutes(v1, services);
         },
         { prefix: '/v1' },
       );

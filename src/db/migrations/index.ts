@@ -11,6 +11,7 @@ import { audit } from './0003_audit.ts';
 import { auditArchive } from './0004_audit_archive.ts';
 import { history } from './0005_history.ts';
 import { catalog } from './0006_catalog.ts';
+import { sharing } from './0007_sharing.ts';
 
 export type EngineMigration = (engine: Engine) => Migration;
 
@@ -21,6 +22,7 @@ const all: Record<string, EngineMigration> = {
   '0004_audit_archive': auditArchive,
   '0005_history': history,
   '0006_catalog': catalog,
+  '0007_sharing': sharing,
 };
 
 export const latestSchemaVersion = Object.keys(all).length;
