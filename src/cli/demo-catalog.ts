@@ -268,3 +268,67 @@ function elderlyCsv(): string {
     ['机构名称,行政区划代码,床位数,联系电话', ...homes.map((h) => h.join(','))].join('\n') + '\n'
   );
 }
+
+/**
+ * Demo sharing requests from 河北省人力资源和社会保障厅: one granted (conditional, through the
+ * provider's approval), one waiting for the provider, one waiting for the platform's check.
+ */
+export async function loadDemoSharing(rt: Runtime): Promise<void> {
+  const { sharing } = rt.services;
+  const applicant = await actAs(rt, 'hb_rs_apply');
+  const platform = await actAs(rt, 'hb_platform');
+  const approver = await actAs(rt, 'hb_mz_share');
+  const resources = await rt.ctx.db
+    .selectFrom('catalog_resources')
+    .select(['id', 'name'])
+    .execute();
+  const idOf = (name: string) => resources.find((r) => r.name === name)!.id;
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const inAYear = new Date(Date.now() + 8 * 3600_000 + 364 * 86_400_000).toISOString().slice(0, 10);
+  const base = {
+    modes: ['verify' as const],
+    legalBasis: '《就业促进法》第五十二条；《河北省就业援助办法》',
+    periodStart: today,
+    periodEnd: inAYear,
+    contactName: '郑建国',
+    contactPhone: '0311-87011234',
+    onwardSharing: false,
+  };
+  const granted = await sharing.file(
+    {
+      ...base,
+      resourceId: idOf('优抚对象基础信息'),
+      fields: ['id_number', 'name', 'category'],
+      purpose: '认定就业困难人员时核验优抚对象身份与类别',
+    },
+    applicant.user,
+    applicant.by,
+  );
+  await sharing.act(granted.id, { action: 'precheck_pass' }, platform.user, platform.by);
+  await sharing.act(granted.id, { action: 'approve' }, approver.user, approver.by);
+  await sharing.act(granted.id, { action: 'deliver' }, platform.user, platform.by);
+
+  const waiting = await sharing.file(
+    {
+      ...base,
+      resourceId: idOf('婚姻登记信息'),
+      fields: ['cert_no', 'kind', 'registered_on'],
+      purpose: '失业保险金申领时核验婚姻状况（家庭成员认定）',
+    },
+    applicant.user,
+    applicant.by,
+  );
+  await sharing.act(waiting.id, { action: 'precheck_pass' }, platform.user, platform.by);
+
+  await sharing.file(
+    {
+      ...base,
+      resourceId: idOf('养老机构名录'),
+      fields: ['org_name', 'division_code', 'beds'],
+      modes: ['query'],
+      purpose: '养老护理员职业技能培训定点机构遴选',
+    },
+    applicant.user,
+    applicant.by,
+  );
+}

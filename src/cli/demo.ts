@@ -6,7 +6,7 @@ import { withTransaction } from '../db/transaction.ts';
 import { makeCitizenId } from '../lib/ids/citizen-id.ts';
 import { makeCreditCode } from '../lib/ids/credit-code.ts';
 import { DEMO_PASSWORD, demoAccounts, demoUnits } from './demo-data.ts';
-import { loadDemoCatalog } from './demo-catalog.ts';
+import { loadDemoCatalog, loadDemoSharing } from './demo-catalog.ts';
 import type { Runtime } from './runtime.ts';
 
 export async function loadDemoData(rt: Runtime): Promise<{
@@ -69,6 +69,7 @@ export async function loadDemoData(rt: Runtime): Promise<{
       }
     });
     await loadDemoCatalog(rt);
+    await loadDemoSharing(rt);
   }
   return {
     created,

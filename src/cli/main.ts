@@ -88,7 +88,7 @@ program
       console.log(result.created ? '演示数据已载入。' : '演示数据已存在，未重复载入。');
       console.log('演示账号（仅供演示环境使用）：');
       for (const a of result.accounts) {
-        console.log(`  ${a.username.padEnd(14)} 密码 ${a.password}   ${a.role}（${a.unit}）`);
+        console.log(`  ${a.username.padEnd(16)} 密码 ${a.password}   ${a.role}（${a.unit}）`);
       }
     } finally {
       await rt.close();

@@ -131,6 +131,23 @@ const table: Record<
   'GET /api/v1/catalog/entries/:id/rows': { access: 'user', scope: 'scoped' },
   'GET /api/v1/catalog/entries/:id/rows/:key': { access: 'user', scope: 'scoped' },
   'PUT /api/v1/catalog/entries/:id/rows': { access: 'data.enter', scope: 'scoped' },
+  // Sharing: the parties of a request and the province's platform staff (sharing.test.ts
+  // refuses other units with 404).
+  'GET /api/v1/sharing/policy': { access: 'user', scope: 'reference' },
+  'PUT /api/v1/sharing/policy': { access: 'sharing.manage', scope: 'platform' },
+  'POST /api/v1/sharing/requests': { access: 'sharing.request', scope: 'scoped' },
+  'GET /api/v1/sharing/requests': { access: 'user', scope: 'scoped' },
+  'GET /api/v1/sharing/requests/:id': { access: 'user', scope: 'scoped' },
+  'POST /api/v1/sharing/requests/:id/actions': { access: 'user', scope: 'scoped' },
+  'GET /api/v1/sharing/requests/:id/sheet': { access: 'user', scope: 'scoped' },
+  'GET /api/v1/sharing/grants': { access: 'user', scope: 'scoped' },
+  'POST /api/v1/sharing/grants/:id/revoke': { access: 'user', scope: 'scoped' },
+  'POST /api/v1/sharing/grants/:id/error-reports': { access: 'sharing.request', scope: 'scoped' },
+  'POST /api/v1/sharing/error-reports/:id/answer': { access: 'sharing.approve', scope: 'scoped' },
+  'GET /api/v1/sharing/supervision': { access: 'sharing.supervise', scope: 'platform' },
+  'GET /api/v1/notifications': { access: 'user', scope: 'own' },
+  'POST /api/v1/notifications/:id/read': { access: 'user', scope: 'own' },
+  'POST /api/v1/notifications/read-all': { access: 'user', scope: 'own' },
   // Open data for the public (CAT-09).
   'GET /api/v1/open/catalog': { access: 'public', scope: 'none' },
   'GET /api/v1/open/catalog/:code': { access: 'public', scope: 'none' },

@@ -74,7 +74,10 @@ for (const engine of testEngines()) {
         'calendar.manage',
         'catalog.publish',
         'org.manage',
+        'sharing.coordinate',
+        'sharing.manage',
         'sharing.precheck',
+        'sharing.supervise',
       ]);
 
       const rows = await t.ctx.db

@@ -246,12 +246,12 @@ export function registerSharingRoutes(app: FastifyInstance, { sharing }: Service
       schema: {
         tags: ['通知'],
         summary: '标为已读',
-        params: IdParam,
+        params: z.object({ id: z.coerce.number().int().min(1, '通知编号无效') }),
         response: { 204: z.null() },
       },
     },
     async (request, reply) => {
-      await sharing.markRead(currentUser(request), Number(request.params.id));
+      await sharing.markRead(currentUser(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -565,13 +565,11 @@ export function createSharingService(
           .insertInto('sharing_policy')
           .values(values)
           .onConflict((oc) =>
-            oc
-              .column('id')
-              .doUpdateSet({
-                settings: values.settings,
-                updated_at: at,
-                updated_by: values.updated_by,
-              }),
+            oc.column('id').doUpdateSet({
+              settings: values.settings,
+              updated_at: at,
+              updated_by: values.updated_by,
+            }),
           )
           .execute();
         await audit.appendBy(t, by, {
@@ -756,16 +754,23 @@ export function createSharingService(
 
       await withTransaction(db, async (t) => {
         const r = await loadRequest(t, id);
-        const why = refusal(user, r, action);
-        if (why) throw new AppError('forbidden', 'sharing.not_allowed', why);
+        // The state first: acting on a step that is not open is its own error.
         const to = sharingWorkflow.next(r.status, action);
-        if (to === null) {
+        const notOpen =
+          to === null ||
+          (action === 'approve' &&
+            r.status === 'prechecking' &&
+            r.sharing_type === 'conditional' &&
+            user.unitId === r.provider_unit_id);
+        if (notOpen) {
           throw new AppError(
             'conflict',
             'sharing.step_not_open',
             `申请当前为“${requestStatusLabels[r.status]}”，不能“${sharingWorkflow.transitions[action].label}”`,
           );
         }
+        const why = refusal(user, r, action);
+        if (why) throw new AppError('forbidden', 'sharing.not_allowed', why);
         const needsNote: SharingAction[] = [
           'precheck_reject',
           'refuse',
