@@ -56,6 +56,8 @@ export function createServices(ctx: AppContext) {
   const org = createOrgService(ctx, audit);
   const catalog = createCatalogService(ctx, { audit });
   const calendar = createCalendarService(ctx, audit);
+  const sharing = createSharingService(ctx, { audit, catalog, calendar });
+  catalog.setOnwardConsentSource((t, unitId, codes) => sharing.onwardConsented(t, unitId, codes));
   return {
     audit,
     auditSearch: createAuditSearch(ctx, audit),
@@ -70,7 +72,7 @@ export function createServices(ctx: AppContext) {
     history: createHistoryService(ctx, { units: () => true }),
     catalog,
     data: createDataService(ctx, { audit, catalog, isDivisionCode: knownDivisionCode }),
-    sharing: createSharingService(ctx, { audit, catalog, calendar }),
+    sharing,
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -63,6 +63,7 @@ export type ComplianceCode =
   | 'catalog.rule_type_mismatch'
   | 'catalog.invalid_related_code'
   | 'catalog.related_self'
+  | 'catalog.resharing_without_consent'
   | 'catalog.duplicate_related_code'
   | 'catalog.unknown_related_code';
 
@@ -83,6 +84,11 @@ export interface ComplianceContext {
   knownResourceCodes?: ReadonlySet<string>;
   /** This entry's own resource code, once allocated. */
   ownCode?: string;
+  /**
+   * Of the codes in `derivedFrom`, those whose providers consented to onward sharing and
+   * opening (a grant to this unit with that consent); omitted = none consented.
+   */
+  onwardConsented?: ReadonlySet<string>;
 }
 
 type Push = (
@@ -727,7 +733,28 @@ export function checkCompliance(
   }
   checkProvision(content, push);
   checkRelatedCodes(content, context, push);
+  checkDerivedFrom(content, context, push);
   return findings;
+}
+
+/**
+ * Data obtained through sharing stays with the unit that obtained it: an entry built on it
+ * may be shared onward or opened only with the source provider's consent (SHR-09, SEC-04).
+ */
+function checkDerivedFrom(content: EntryContent, context: ComplianceContext, push: Push) {
+  const passesOn = content.sharingType === 'unconditional' || content.sharingType === 'conditional';
+  const opens =
+    content.openType === 'open_unconditional' || content.openType === 'open_conditional';
+  if (!passesOn && !opens) return;
+  content.derivedFrom.forEach((code, index) => {
+    if (context.onwardConsented?.has(code)) return;
+    push(
+      'error',
+      'catalog.resharing_without_consent',
+      `derivedFrom[${index}]`,
+      `本资源的数据来源于共享获得的资源 ${code}，未经其提供方同意不得再共享或向社会开放：请将共享类型设为“不予共享”、开放类型设为“不予开放”，或取得提供方的同意`,
+    );
+  });
 }
 
 /** Whether the findings stop submission: any error does; warnings are for the reviewer. */

@@ -188,6 +188,11 @@ export const EntryContent = z.object({
   timeliness: z.string().trim().max(200).default(''),
   provisionModes: z.array(provisionModes.schema).max(5).default([]),
   relatedCodes: z.array(z.string().trim().max(40)).max(50).default([]),
+  /**
+   * Codes of other providers' resources this entry's data was obtained from through sharing
+   * (数据来源于共享): it may be shared onward or opened only with their consent (SHR-09, SEC-04).
+   */
+  derivedFrom: z.array(z.string().trim().max(40)).max(50).default([]),
   // Local extensions (optional): contact, system of origin, data grade.
   contactPerson: z.string().trim().max(50).default(''),
   contactPhone: z.string().trim().max(30).default(''),

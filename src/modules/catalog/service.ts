@@ -158,16 +158,30 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
     return new Set(rows.map((r) => r.code));
   }
 
+  /**
+   * Which of `codes` the unit may pass on (its grants carry the provider's consent). Set by
+   * the sharing module once it exists (it is built after the catalog, which it depends on).
+   */
+  let onwardConsent: (
+    t: Tx | typeof db,
+    unitId: string,
+    codes: string[],
+  ) => Promise<Set<string>> = () => Promise.resolve(new Set());
+
   async function findingsFor(
     t: Tx | typeof db,
     content: EntryContent,
-    provider: { name: string; creditCode: string | null },
+    provider: { id: string; name: string; creditCode: string | null },
     ownCode?: string,
   ): Promise<ComplianceFinding[]> {
     return checkCompliance(content, {
       providerName: provider.name,
       providerCreditCode: provider.creditCode,
       knownResourceCodes: await knownCodes(t),
+      onwardConsented:
+        content.derivedFrom.length > 0
+          ? await onwardConsent(t, provider.id, content.derivedFrom)
+          : new Set(),
       ...(ownCode ? { ownCode } : {}),
     });
   }
@@ -364,6 +378,11 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
   }
 
   const service = {
+    /** Wires the source of onward-sharing consents (the sharing module's grants). */
+    setOnwardConsentSource(source: typeof onwardConsent) {
+      onwardConsent = source;
+    },
+
     async createEntry(
       input: { providerUnitId?: string | undefined; content: EntryContent },
       user: SessionUser,
@@ -605,7 +624,7 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
           const findings = await findingsFor(
             tx,
             parseContent(working.content),
-            { name: r.provider_name, creditCode: r.provider_credit_code },
+            { id: r.provider_unit_id, name: r.provider_name, creditCode: r.provider_credit_code },
             r.code,
           );
           if (blocksSubmission(findings)) {
@@ -739,7 +758,11 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
       providerUnitId: string,
     ): Promise<ComplianceFinding[]> {
       const unit = await getUnitRow(db, providerUnitId);
-      return findingsFor(db, content, { name: unit.name, creditCode: unit.credit_code });
+      return findingsFor(db, content, {
+        id: unit.id,
+        name: unit.name,
+        creditCode: unit.credit_code,
+      });
     },
 
     async list(
@@ -1116,7 +1139,7 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
       ? await findingsFor(
           t,
           content,
-          { name: r.provider_name, creditCode: r.provider_credit_code },
+          { id: r.provider_unit_id, name: r.provider_name, creditCode: r.provider_credit_code },
           r.code,
         )
       : [];

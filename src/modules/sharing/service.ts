@@ -1131,6 +1131,23 @@ export function createSharingService(
       return Promise.all(rows.map((g) => toGrant(db, g)));
     },
 
+    /**
+     * Of `codes`, the resources whose provider consented, in an active grant to `unitId`, to
+     * onward sharing and opening (read by the catalog's compliance check, SEC-04).
+     */
+    async onwardConsented(t: Tx | Db, unitId: string, codes: string[]): Promise<Set<string>> {
+      const rows = await t
+        .selectFrom('sharing_grants as g')
+        .innerJoin('catalog_resources as c', 'c.id', 'g.resource_id')
+        .select(['c.code', 'g.status', 'g.valid_until'])
+        .where('g.consumer_unit_id', '=', unitId)
+        .where('g.onward_allowed', '=', 1)
+        .where('g.status', '=', 'active')
+        .where('c.code', 'in', codes)
+        .execute();
+      return new Set(rows.filter((r) => today() <= r.valid_until).map((r) => r.code));
+    },
+
     /** The grant a consumer unit holds for a resource today, for the exchange layer (SHR-09). */
     async activeGrant(grantId: string) {
       const g = await db

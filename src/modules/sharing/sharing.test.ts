@@ -83,7 +83,14 @@ for (const engine of testEngines()) {
     /** Moves the clock; sessions end after hours, so everyone signs in again. */
     const moveTo = async (at: string) => {
       t.clock.set(at);
-      for (const key of ['applicant', 'approver', 'manager', 'editor', 'cityApplicant'] as const) {
+      for (const key of [
+        'applicant',
+        'approver',
+        'manager',
+        'editor',
+        'cityApplicant',
+        'consumer',
+      ] as const) {
         cast[key] = { ...cast[key], ...(await t.login(cast[key].username, TEST_PASSWORD)) };
       }
     };
@@ -564,6 +571,57 @@ for (const engine of testEngines()) {
         body: { content: completeEntry({ openType: 'open_unconditional' }) },
       });
       assert.ok(entry.body.findings.some((f: { severity: string }) => f.severity === 'error'));
+
+      // [SHR-09] Data obtained through sharing may not be shared onward or opened by the
+      // consumer without the provider's consent, which a grant can carry.
+      const derived = {
+        ...openEntry({
+          name: '就业困难优抚对象名单',
+          classification: { tree: 'department', code: '303001' },
+        }),
+        derivedFrom: [code],
+      };
+      const check = async () =>
+        (
+          await t.http('POST', '/api/v1/catalog/compliance-check', {
+            as: cast.consumer,
+            body: { content: derived },
+          })
+        ).body.findings.filter(
+          (f: { code: string }) => f.code === 'catalog.resharing_without_consent',
+        );
+      assert.equal((await check()).length, 1);
+      const consent = await file(
+        cast.applicant,
+        request(cast.conditionalId, { periodStart: '2026-10-12', onwardSharing: true }),
+      );
+      await act(consent.body.id, cast.manager, { action: 'precheck_pass' });
+      const approved = await act(consent.body.id, cast.approver, {
+        action: 'approve',
+        allowOnward: true,
+      });
+      assert.equal(approved.body.onwardAllowed, true);
+      await act(consent.body.id, cast.manager, { action: 'deliver' });
+      assert.deepEqual(await check(), []);
+      // Not shared and not open, it needs no consent.
+      assert.deepEqual(
+        (
+          await t.http('POST', '/api/v1/catalog/compliance-check', {
+            as: cast.consumer,
+            body: {
+              content: {
+                ...derived,
+                sharingType: 'none',
+                openType: 'not_open',
+                derivedFrom: ['301002/999999'],
+              },
+            },
+          })
+        ).body.findings.filter(
+          (f: { code: string }) => f.code === 'catalog.resharing_without_consent',
+        ),
+        [],
+      );
     });
   });
 }

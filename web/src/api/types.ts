@@ -455,6 +455,8 @@ export interface EntryContent {
   timeliness: string;
   provisionModes: string[];
   relatedCodes: string[];
+  /** Resource codes this entry's data was obtained from through sharing. */
+  derivedFrom: string[];
   contactPerson: string;
   contactPhone: string;
   sourceSystem: string;

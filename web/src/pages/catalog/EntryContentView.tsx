@@ -290,6 +290,22 @@ export default function EntryContentView({
                   dash
                 ),
             },
+            {
+              key: 'derived',
+              label: '数据来源于共享的资源',
+              children:
+                (content.derivedFrom ?? []).length > 0 ? (
+                  <Space size={4} wrap>
+                    {content.derivedFrom.map((c) => (
+                      <Tag key={c} className="mono" color="orange">
+                        {c}
+                      </Tag>
+                    ))}
+                  </Space>
+                ) : (
+                  dash
+                ),
+            },
             { key: 'source', label: '来源系统', children: text(content.sourceSystem) },
             {
               key: 'contact',

@@ -80,6 +80,7 @@ interface FormValues {
   timeliness?: string;
   provisionModes?: string[];
   relatedCodes?: string[];
+  derivedFrom?: string[];
   contactPerson?: string;
   contactPhone?: string;
   sourceSystem?: string;
@@ -137,6 +138,7 @@ function toContent(v: FormValues): EntryContent {
     timeliness: s(v.timeliness),
     provisionModes: v.provisionModes ?? [],
     relatedCodes: (v.relatedCodes ?? []).map((c) => c.trim()).filter(Boolean),
+    derivedFrom: (v.derivedFrom ?? []).map((c) => c.trim()).filter(Boolean),
     contactPerson: s(v.contactPerson),
     contactPhone: s(v.contactPhone),
     sourceSystem: s(v.sourceSystem),
@@ -166,6 +168,7 @@ const emptyValues: FormValues = {
   sharingMethods: [],
   provisionModes: [],
   relatedCodes: [],
+  derivedFrom: [],
 };
 
 /**
@@ -881,6 +884,21 @@ export default function EntryFormPage() {
                       tokenSeparators={[',', '，', ' ']}
                       placeholder="输入资源代码后回车"
                       data-testid="entry-related-codes"
+                    />
+                  </Form.Item>
+                </Col>
+                <Col xs={24} md={16}>
+                  <Form.Item
+                    name="derivedFrom"
+                    label="数据来源于共享的资源"
+                    tooltip="本资源的数据如来自通过共享获得的其他单位资源，填写其资源代码：未经提供方同意不得再共享或向社会开放"
+                  >
+                    <Select
+                      mode="tags"
+                      open={false}
+                      tokenSeparators={[',', '，', ' ']}
+                      placeholder="输入资源代码后回车"
+                      data-testid="entry-derived-from"
                     />
                   </Form.Item>
                 </Col>
