@@ -274,6 +274,25 @@ function elderlyCsv(): string {
  * provider's approval), one waiting for the provider, one waiting for the platform's check.
  */
 export async function loadDemoSharing(rt: Runtime): Promise<void> {
+  // A project catalog of another department that plans to collect what 民政 already shares
+  // (CAT-08): the check lists the duplicates and the platform cannot approve it as it is.
+  const tyjr = await actAs(rt, 'hb_tyjr_catalog');
+  await rt.services.catalog.createProject(
+    {
+      name: '退役军人服务保障信息系统（二期）',
+      projectCode: 'HB-XM-2026-031',
+      description: '退役军人服务中心（站）业务办理、优待证发放与帮扶援助',
+      items: [
+        { name: '公民身份号码', identifier: 'id_number', source: 'collect', note: '' },
+        { name: '优抚类别', identifier: 'category', source: 'collect', note: '' },
+        { name: '优待证号', identifier: 'card_no', source: 'collect', note: '' },
+        { name: '帮扶援助记录', identifier: 'aid_records', source: 'collect', note: '' },
+      ],
+    },
+    tyjr.user,
+    tyjr.by,
+  );
+
   const { sharing } = rt.services;
   const applicant = await actAs(rt, 'hb_rs_apply');
   const platform = await actAs(rt, 'hb_platform');

@@ -235,4 +235,14 @@ export const demoAccounts: DemoAccount[] = [
     seq: 184,
     phone: '13903110112',
   },
+  {
+    username: 'hb_tyjr_catalog',
+    displayName: '韩志刚',
+    unit: 'hb_tyjr',
+    roles: ['catalog_editor'],
+    roleName: '目录编制员',
+    birth: '19840812',
+    seq: 191,
+    phone: '13903110113',
+  },
 ];
