@@ -430,11 +430,7 @@ export interface SharingRequestTable {
 }
 
 export type SharingStepKind =
-  | 'precheck'
-  | 'provider_decision'
-  | 'delivery'
-  | 'dispute'
-  | 'error_answer';
+  'precheck' | 'provider_decision' | 'delivery' | 'dispute' | 'error_answer';
 
 export interface SharingStepTable {
   id: Generated<number>;
@@ -517,6 +513,20 @@ export interface NotificationTable {
   read_at: string | null;
 }
 
+export interface ExchangeCredentialTable {
+  id: string;
+  grant_id: string;
+  consumer_unit_id: string;
+  /** The shared secret, sealed with the master key (`enc:v1:`). */
+  secret: string;
+  label: string;
+  status: 'active' | 'revoked';
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+
 export interface Database {
   divisions: DivisionTable;
   division_import_batches: DivisionImportBatchTable;
@@ -554,4 +564,5 @@ export interface Database {
   sharing_grants: SharingGrantTable;
   sharing_error_reports: SharingErrorReportTable;
   notifications: NotificationTable;
+  exchange_credentials: ExchangeCredentialTable;
 }

@@ -148,6 +148,13 @@ const table: Record<
   'GET /api/v1/notifications': { access: 'user', scope: 'own' },
   'POST /api/v1/notifications/:id/read': { access: 'user', scope: 'own' },
   'POST /api/v1/notifications/read-all': { access: 'user', scope: 'own' },
+  // Exchange: credential management by the consumer's staff; machine calls are signed with a
+  // credential (exchange.test.ts covers the signature checks).
+  'GET /api/v1/exchange/credentials': { access: 'sharing.request', scope: 'scoped' },
+  'POST /api/v1/exchange/credentials': { access: 'sharing.request', scope: 'scoped' },
+  'POST /api/v1/exchange/credentials/:id/revoke': { access: 'sharing.request', scope: 'scoped' },
+  'POST /api/v1/exchange/verify': { access: 'credential', scope: 'scoped' },
+  'POST /api/v1/exchange/query': { access: 'credential', scope: 'scoped' },
   // Open data for the public (CAT-09).
   'GET /api/v1/open/catalog': { access: 'public', scope: 'none' },
   'GET /api/v1/open/catalog/:code': { access: 'public', scope: 'none' },

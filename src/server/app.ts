@@ -30,6 +30,8 @@ import { createDataService } from '../modules/data/service.ts';
 import { loadNationalTable } from '../lib/divisions/national.ts';
 import { registerSharingRoutes } from '../modules/sharing/routes.ts';
 import { createSharingService } from '../modules/sharing/service.ts';
+import { registerExchangeRoutes } from '../modules/exchange/routes.ts';
+import { createExchangeService } from '../modules/exchange/service.ts';
 import { registerBatchRoutes } from '../modules/batch/routes.ts';
 import { createBatchService } from '../modules/batch/service.ts';
 import { registerHistoryRoutes } from '../modules/history/routes.ts';
@@ -58,6 +60,15 @@ export function createServices(ctx: AppContext) {
   const calendar = createCalendarService(ctx, audit);
   const sharing = createSharingService(ctx, { audit, catalog, calendar });
   catalog.setOnwardConsentSource((t, unitId, codes) => sharing.onwardConsented(t, unitId, codes));
+  const data = createDataService(ctx, { audit, catalog, isDivisionCode: knownDivisionCode });
+  const exchange = createExchangeService(ctx, {
+    audit,
+    catalog,
+    data,
+    sharing,
+    isDivisionCode: knownDivisionCode,
+  });
+  sharing.setCredentialSource((grantId) => exchange.credentialsOfGrant(grantId));
   return {
     audit,
     auditSearch: createAuditSearch(ctx, audit),
@@ -71,8 +82,9 @@ export function createServices(ctx: AppContext) {
     // Who may read the history of each kind of record: units are the shared directory.
     history: createHistoryService(ctx, { units: () => true }),
     catalog,
-    data: createDataService(ctx, { audit, catalog, isDivisionCode: knownDivisionCode }),
+    data,
     sharing,
+    exchange,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -166,6 +178,7 @@ export async function buildApp(
           registerCatalogRoutes(v1, services);
           registerDataRoutes(v1, services);
           registerSharingRoutes(v1, services);
+          registerExchangeRoutes(v1, services);
         },
         { prefix: '/v1' },
       );

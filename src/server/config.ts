@@ -26,6 +26,8 @@ export interface Config {
   importMaxBytes: number;
   /** Most rows one import may carry. */
   importMaxRows: number;
+  /** Exchange calls per second allowed per grant, on each app instance. */
+  exchangeRatePerSecond: number;
   masterKey: MasterKey;
 }
 
@@ -118,6 +120,15 @@ const settings = {
       .min(1, '必须是 1–50000000 之间的整数')
       .max(50_000_000, '必须是 1–50000000 之间的整数')
       .default(5_000_000),
+  },
+  exchangeRatePerSecond: {
+    env: 'MZHUB_EXCHANGE_RATE',
+    schema: z.coerce
+      .number({ error: '必须是 1–100000 之间的整数（次/秒）' })
+      .int('必须是 1–100000 之间的整数（次/秒）')
+      .min(1, '必须是 1–100000 之间的整数（次/秒）')
+      .max(100_000, '必须是 1–100000 之间的整数（次/秒）')
+      .default(500),
   },
   masterKey: { env: 'MZHUB_MASTER_KEY', schema: z.string().optional() },
   masterKeyFile: { env: 'MZHUB_MASTER_KEY_FILE', schema: z.string().optional() },
@@ -227,6 +238,7 @@ export function loadConfig(env: Env = process.env): Config {
     cookieSecure: values.cookieSecure as boolean,
     importMaxBytes: (values.importMaxMegabytes as number) * 1024 * 1024,
     importMaxRows: values.importMaxRows as number,
+    exchangeRatePerSecond: values.exchangeRatePerSecond as number,
     masterKey,
   };
 }

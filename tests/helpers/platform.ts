@@ -84,6 +84,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     cookieSecure: false,
     importMaxBytes: 64 * 1024 * 1024,
     importMaxRows: 1_000_000,
+    exchangeRatePerSecond: 500,
     masterKey: new MasterKey(randomBytes(32)),
     ...overrides,
   };

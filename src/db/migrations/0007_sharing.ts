@@ -126,7 +126,9 @@ export const sharing: EngineMigration = (engine: Engine) => ({
     await db.schema
       .createTable('sharing_grants')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('request_id', 'text', (c) => c.notNull().unique().references('sharing_requests.id'))
+      .addColumn('request_id', 'text', (c) =>
+        c.notNull().unique().references('sharing_requests.id'),
+      )
       .addColumn('resource_id', 'text', (c) => c.notNull())
       .addColumn('provider_unit_id', 'text', (c) => c.notNull())
       .addColumn('consumer_unit_id', 'text', (c) => c.notNull())

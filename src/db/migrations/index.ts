@@ -12,6 +12,7 @@ import { auditArchive } from './0004_audit_archive.ts';
 import { history } from './0005_history.ts';
 import { catalog } from './0006_catalog.ts';
 import { sharing } from './0007_sharing.ts';
+import { exchange } from './0008_exchange.ts';
 
 export type EngineMigration = (engine: Engine) => Migration;
 
@@ -23,6 +24,7 @@ const all: Record<string, EngineMigration> = {
   '0005_history': history,
   '0006_catalog': catalog,
   '0007_sharing': sharing,
+  '0008_exchange': exchange,
 };
 
 export const latestSchemaVersion = Object.keys(all).length;

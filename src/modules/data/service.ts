@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import type SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery } from 'kysely';
 import type { DataImportTable } from '../../db/schema.ts';
 import { withTransaction, type Tx } from '../../db/transaction.ts';
@@ -448,7 +449,42 @@ export function createDataService(
     }
   }
 
+  const resourceNumbers = new Map<string, number>();
+  let lookupStatement: SqliteStatement | null = null;
+
   const service = {
+    /**
+     * One row by key, for the exchange layer (verify, query): one index probe. The key is
+     * already normalised by the caller (see `compileRowValidator`).
+     */
+    async lookupRow(resourceId: string, key: string): Promise<Record<string, unknown> | null> {
+      let no = resourceNumbers.get(resourceId);
+      if (no === undefined) {
+        const r = await db
+          .selectFrom('catalog_resources')
+          .select('no')
+          .where('id', '=', resourceId)
+          .executeTakeFirst();
+        if (!r) return null;
+        no = r.no;
+        resourceNumbers.set(resourceId, no);
+      }
+      if (ctx.sqlite) {
+        lookupStatement ??= ctx.sqlite.prepare<unknown[]>(
+          'select data from resource_rows where resource_no = ? and row_key = ?',
+        );
+        const row = lookupStatement.get(no, key) as { data: string } | undefined;
+        return row ? (JSON.parse(row.data) as Record<string, unknown>) : null;
+      }
+      const row = await db
+        .selectFrom('resource_rows')
+        .select('data')
+        .where('resource_no', '=', no)
+        .where('row_key', '=', key)
+        .executeTakeFirst();
+      return row ? (JSON.parse(row.data) as Record<string, unknown>) : null;
+    },
+
     /**
      * Streams the rows of an openly published resource (CAT-09), without sensitive items,
      * page by page so memory stays flat; the download is audited with its row count.
@@ -738,6 +774,8 @@ export function createDataService(
   };
   return service;
 }
+
+type SqliteStatement = SqliteDatabase.Statement<unknown[]>;
 
 /** A CSV cell; text that a spreadsheet would run as a formula is quoted as text. */
 function csvCell(value: unknown): string {

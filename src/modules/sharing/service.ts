@@ -535,8 +535,16 @@ export function createSharingService(
     return `GX${year}${String(Number(n) + 1).padStart(6, '0')}`;
   }
 
+  /** Credentials issued on a grant; set by the exchange module, which is built after this one. */
+  let credentialsOf: (grantId: string) => Promise<{ id: string; issuedAt: string }[]> = () =>
+    Promise.resolve([]);
+
   const service = {
     policy,
+
+    setCredentialSource(source: typeof credentialsOf) {
+      credentialsOf = source;
+    },
 
     async policyView() {
       const row = await db
@@ -1109,7 +1117,7 @@ export function createSharingService(
         onwardAllowed: d.grant.onwardAllowed,
         grantId: d.grant.id,
         grantStatus: d.grant.status,
-        credentials: [],
+        credentials: await credentialsOf(d.grant.id),
         dates: {
           filedAt: r.created_at,
           precheckedAt: precheck?.at ?? null,

@@ -20,7 +20,11 @@ import type {
 } from '../../modules/iam/service.ts';
 import { AppError } from '../errors.ts';
 
-export type Access = 'public' | 'user' | Permission;
+/**
+ * 'credential': machine calls of the exchange layer, signed with an exchange credential and
+ * checked by the route itself (the body is part of the signature).
+ */
+export type Access = 'public' | 'user' | 'credential' | Permission;
 
 export const SESSION_COOKIE = 'mzhub_session';
 
@@ -106,7 +110,7 @@ export const accessPlugin = fp(
     app.addHook('preValidation', async (request) => {
       const config = request.routeOptions.config;
       const access = config.access;
-      if (!access || access === 'public') return;
+      if (!access || access === 'public' || access === 'credential') return;
       const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       const cookie = request.cookies[SESSION_COOKIE];
       request.session = bearer
