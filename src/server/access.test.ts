@@ -155,6 +155,8 @@ const table: Record<
   'POST /api/v1/exchange/credentials/:id/revoke': { access: 'sharing.request', scope: 'scoped' },
   'POST /api/v1/exchange/verify': { access: 'credential', scope: 'scoped' },
   'POST /api/v1/exchange/query': { access: 'credential', scope: 'scoped' },
+  'GET /api/v1/exchange/batch': { access: 'credential', scope: 'scoped' },
+  'GET /api/v1/exchange/batch/manifest': { access: 'credential', scope: 'scoped' },
   // Open data for the public (CAT-09).
   'GET /api/v1/open/catalog': { access: 'public', scope: 'none' },
   'GET /api/v1/open/catalog/:code': { access: 'public', scope: 'none' },

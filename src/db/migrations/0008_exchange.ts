@@ -3,7 +3,9 @@ import type { AnyDb, EngineMigration } from './index.ts';
 import { sqlIn } from './sql-in.ts';
 
 /**
- * Exchange credentials (EXC-05): issued to a consumer unit for one grant, the secret sealed
+ * Exchange credentials (EXC-05) and the index incremental batch copies (EXC-03) read.
+ *
+ * Credentials: issued to a consumer unit for one grant, the secret sealed
  * with the master key and shown once; several may be active at once so a client can rotate
  * without downtime.
  */
@@ -21,6 +23,12 @@ export const exchange: EngineMigration = (_engine: Engine) => ({
       .addColumn('created_by', 'text', (c) => c.notNull())
       .addColumn('revoked_at', 'text')
       .addColumn('revoked_by', 'text')
+      .execute();
+    // Incremental batch copies read the rows changed since a change number.
+    await db.schema
+      .createIndex('resource_rows_change')
+      .on('resource_rows')
+      .columns(['resource_no', 'change_no'])
       .execute();
     await db.schema
       .createIndex('exchange_credentials_grant')

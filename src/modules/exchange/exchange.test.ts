@@ -13,6 +13,7 @@ import {
   type Caller,
   type TestPlatform,
 } from '../../../tests/helpers/platform.ts';
+import { createHash } from 'node:crypto';
 import { signedHeaders } from './signing.ts';
 
 const person = makeCitizenId('130102', '19520301', 211);
@@ -257,6 +258,112 @@ for (const engine of testEngines()) {
       assert.ok(Number(limited[0]!.headers.get('retry-after')) >= 1);
       await new Promise((r) => setTimeout(r, 1100));
       t.clock.advance(1100);
+    });
+
+    test('[EXC-03] batch copies stream the granted fields of all rows or of the changes since a number, resumable, with a manifest', async () => {
+      const entryId = (
+        await t.http('GET', `/api/v1/sharing/grants?side=consumer`, { as: applicant })
+      ).body.items[0].resourceId as string;
+      const today = new Date(t.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+      const filed = await t.http('POST', '/api/v1/sharing/requests', {
+        as: applicant,
+        body: {
+          resourceId: entryId,
+          fields: ['id_number', 'name', 'monthly_amount'],
+          modes: ['batch'],
+          purpose: '就业困难人员数据比对（批量）',
+          legalBasis: '《就业促进法》第五十二条',
+          periodStart: today,
+          periodEnd: '2027-12-31',
+          contactName: '李明',
+          contactPhone: '0311-87011234',
+        },
+      });
+      for (const [who, action] of [
+        [cast.manager, 'precheck_pass'],
+        [approver, 'approve'],
+        [cast.manager, 'deliver'],
+      ] as const) {
+        await t.http('POST', `/api/v1/sharing/requests/${filed.body.id}/actions`, {
+          as: who,
+          body: { action },
+        });
+      }
+      const grant = (
+        await t.http('GET', `/api/v1/sharing/requests/${filed.body.id}`, { as: applicant })
+      ).body.grant;
+      const issued = await t.http('POST', '/api/v1/exchange/credentials', {
+        as: applicant,
+        body: { grantId: grant.id, label: '批量' },
+      });
+      const batchCredential = {
+        id: issued.body.id as string,
+        secret: issued.body.secret as string,
+      };
+      const get = async (path: string) => {
+        const headers = signedHeaders(
+          batchCredential,
+          { method: 'GET', path, body: '' },
+          { now: t.clock.now().getTime() },
+        );
+        const res = await fetch(t.url + path, { headers });
+        return { status: res.status, headers: res.headers, text: await res.text() };
+      };
+      const full = await get('/api/v1/exchange/batch?format=csv');
+      assert.equal(full.status, 200, full.text);
+      const lines = full.text.trim().split('\r\n');
+      assert.equal(lines[0], 'id_number,name,monthly_amount');
+      assert.equal(lines.length, 3);
+      assert.ok(lines.some((l) => l === `${person},赵铁柱,1520.5`));
+      assert.ok(!full.text.includes('伤残军人'), 'only granted fields');
+      const changeNo = Number(full.headers.get('x-mzhub-change-no'));
+      assert.ok(changeNo > 0);
+      // Resume after the first key.
+      const firstKey = lines[1]!.split(',')[0]!;
+      const resumed = await get(`/api/v1/exchange/batch?format=ndjson&after=${firstKey}`);
+      const records = resumed.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.equal(records.length, 1);
+      assert.notEqual(records[0]!.id_number, firstKey);
+      assert.equal(typeof records[0]!.monthly_amount, 'number');
+      // Changes since the copy: none, then the one row edited.
+      assert.equal(
+        (await get(`/api/v1/exchange/batch?format=csv&since=${changeNo}`)).text.trim().split('\r\n')
+          .length,
+        1,
+      );
+      await t.http('PUT', `/api/v1/catalog/entries/${entryId}/rows`, {
+        as: cast.clerk,
+        body: {
+          values: { id_number: other, name: '钱秀英', category: '烈士遗属', monthly_amount: 1600 },
+        },
+      });
+      const changes = await get(`/api/v1/exchange/batch?format=csv&since=${changeNo}`);
+      assert.deepEqual(changes.text.trim().split('\r\n').slice(1), [`${other},钱秀英,1600`]);
+      // The manifest counts and checksums exactly what the copy sends.
+      const manifest = await get('/api/v1/exchange/batch/manifest?format=csv');
+      const body = JSON.parse(manifest.text) as { rowCount: number; checksum: string };
+      const again = await get('/api/v1/exchange/batch?format=csv');
+      assert.equal(body.rowCount, 2);
+      assert.equal(body.checksum, createHash('sm3').update(again.text).digest('hex'));
+      // A grant without the batch mode cannot copy.
+      const denied = await fetch(t.url + '/api/v1/exchange/batch', {
+        headers: signedHeaders(
+          credential,
+          { method: 'GET', path: '/api/v1/exchange/batch', body: '' },
+          { now: t.clock.now().getTime() },
+        ),
+      });
+      assert.equal(denied.status, 403);
+      const audited = await t.handle.db
+        .selectFrom('audit_entries')
+        .select(['record_count'])
+        .where('action', '=', 'exchange.batch')
+        .where('grant_id', '=', grant.id)
+        .execute();
+      assert.ok(audited.some((a) => a.record_count === 2));
     });
 
     test('[SHR-09] a revoked credential or grant stops the next call at once', async () => {

@@ -2,6 +2,8 @@
  * HTTP routes of the exchange layer: credential management for the consumer unit's staff
  * (console), and the signed machine calls (verify, query).
  */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -156,6 +158,88 @@ export function registerExchangeRoutes(app: FastifyInstance, services: Services)
         },
       },
       async (request) => exchange.verify(caller(request), request.body, meta(request)),
+    );
+
+    const BatchQuery = z.object({
+      format: z.enum(['csv', 'ndjson']).default('csv'),
+      /** Resume after this key (the last one received). */
+      after: z.string().max(500).optional(),
+      /** Only rows changed after this change number (from x-mzhub-change-no of an earlier copy). */
+      since: z.coerce.number().int().min(0).optional(),
+    });
+
+    m.get(
+      '/exchange/batch',
+      {
+        config: { access: 'credential' },
+        schema: {
+          tags,
+          summary:
+            '批量复制：授权信息项的全部数据或某变更号之后的变更，按主键排序流式输出（CSV 或 NDJSON），可从断点续传',
+          querystring: BatchQuery,
+        },
+      },
+      async (request, reply) => {
+        const c = caller(request);
+        exchange.checkBatch(c);
+        const changeNo = await exchange.currentChange(c.grant.resource_id);
+        const count = { rows: 0 };
+        const lines = exchange.batchLines(c, request.query, count);
+        const audited = async function* () {
+          yield* lines;
+          await exchange.auditBatch(c, meta(request), count.rows, {
+            format: request.query.format,
+            after: request.query.after ?? null,
+            since: request.query.since ?? null,
+            changeNo,
+          });
+        };
+        return reply
+          .type(
+            request.query.format === 'csv'
+              ? 'text/csv; charset=utf-8'
+              : 'application/x-ndjson; charset=utf-8',
+          )
+          .header('x-mzhub-change-no', String(changeNo))
+          .send(Readable.from(audited()));
+      },
+    );
+
+    m.get(
+      '/exchange/batch/manifest',
+      {
+        config: { access: 'credential' },
+        schema: {
+          tags,
+          summary: '批量复制清单：同样参数下的行数与校验值（SM3），用于核对',
+          querystring: BatchQuery,
+          response: {
+            200: z.object({
+              rowCount: z.number(),
+              checksum: z.string(),
+              changeNo: z.number(),
+              format: z.string(),
+              fields: z.array(z.string()),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const c = caller(request);
+        exchange.checkBatch(c);
+        const changeNo = await exchange.currentChange(c.grant.resource_id);
+        const count = { rows: 0 };
+        const hash = createHash('sm3');
+        for await (const text of exchange.batchLines(c, request.query, count)) hash.update(text);
+        await exchange.auditBatch(c, meta(request), 0, { manifest: true, rows: count.rows });
+        return {
+          rowCount: count.rows,
+          checksum: hash.digest('hex'),
+          changeNo,
+          format: request.query.format,
+          fields: c.grant.fields,
+        };
+      },
     );
 
     m.post(
