@@ -28,6 +28,8 @@ export interface Config {
   importMaxRows: number;
   /** Exchange calls per second allowed per grant, on each app instance. */
   exchangeRatePerSecond: number;
+  /** Malware scanner for uploads (path appended); unset = ClamAV when installed. */
+  scanCommand: string | undefined;
   masterKey: MasterKey;
 }
 
@@ -130,6 +132,7 @@ const settings = {
       .max(100_000, '必须是 1–100000 之间的整数（次/秒）')
       .default(500),
   },
+  scanCommand: { env: 'MZHUB_SCAN_COMMAND', schema: z.string().optional() },
   masterKey: { env: 'MZHUB_MASTER_KEY', schema: z.string().optional() },
   masterKeyFile: { env: 'MZHUB_MASTER_KEY_FILE', schema: z.string().optional() },
 } as const;
@@ -239,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
     importMaxBytes: (values.importMaxMegabytes as number) * 1024 * 1024,
     importMaxRows: values.importMaxRows as number,
     exchangeRatePerSecond: values.exchangeRatePerSecond as number,
+    scanCommand: values.scanCommand as string | undefined,
     masterKey,
   };
 }

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { makeCitizenId } from '../../lib/ids/citizen-id.ts';
 import {
@@ -44,7 +47,23 @@ for (const engine of testEngines()) {
       );
 
     before(async () => {
-      t = await createTestPlatform(engine, { importMaxBytes: 200_000 });
+      // A stand-in malware scanner with ClamAV's exit codes: 1 and "…: NAME FOUND" for the
+      // EICAR test string, 0 otherwise.
+      const scannerDir = mkdtempSync(join(tmpdir(), 'mzhub-scan-'));
+      const scanner = join(scannerDir, 'scan.mjs');
+      writeFileSync(
+        scanner,
+        `import { readFileSync } from 'node:fs';
+const file = process.argv.at(-1);
+if (readFileSync(file, 'latin1').includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')) {
+  console.log(file + ': Eicar-Test-Signature FOUND');
+  process.exit(1);
+}`,
+      );
+      t = await createTestPlatform(engine, {
+        importMaxBytes: 200_000,
+        scanCommand: `${process.execPath} ${scanner}`,
+      });
       cast = await catalogCast(t);
       resourceId = (await publishEntry(t, cast, completeEntry())).id;
       resourceNo = (
@@ -197,6 +216,23 @@ for (const engine of testEngines()) {
       const notXlsx = await upload('this is not a zip', 'fake.xlsx');
       assert.equal(notXlsx.body.status, 'rejected');
       assert.equal(await rowCount(), before, 'nothing written by refused files');
+    });
+
+    test('[EXC-07] uploaded files are checked by content and scanned for malware before they are read', async () => {
+      const before = await rowCount();
+      const eicar = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+      const infected = await upload(csv(row(80), `${id(81)},${eicar},伤残军人,130102,1,2019-01-01`), 'infected.csv');
+      assert.equal(infected.body.status, 'rejected');
+      assert.match(infected.body.message, /病毒扫描.*Eicar-Test-Signature/);
+      const pdf = await upload(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(64, 1)]), 'report.csv');
+      assert.equal(pdf.body.status, 'rejected');
+      assert.match(pdf.body.message, /PDF/);
+      const textAsXlsx = await upload(csv(row(82)), 'table.xlsx');
+      assert.equal(textAsXlsx.body.status, 'rejected');
+      assert.match(textAsXlsx.body.message, /不是 XLSX/);
+      assert.equal(await rowCount(), before);
+      const clean = await upload(csv(row(83)), 'clean.csv');
+      assert.equal(clean.body.status, 'applied');
     });
 
     test('[COL-02] only the provider’s data-entry staff load rows; other units read nothing directly', async () => {

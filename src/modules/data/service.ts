@@ -30,6 +30,7 @@ import type { SessionUser } from '../iam/auth.ts';
 import { mapHeader } from './header.ts';
 import { ImportFileError, openRowReader } from './readers.ts';
 import { compileRowValidator } from './row-validator.ts';
+import { checkUpload, scannerCommand } from './scan.ts';
 import type { ImportRowError } from './error-report.ts';
 
 export type ImportFormat = 'csv' | 'xlsx' | 'json';
@@ -77,6 +78,7 @@ export function createDataService(
   const { audit, catalog } = deps;
   const now = () => ctx.clock.now().toISOString();
   const progress = new Map<string, number>();
+  const scanner = scannerCommand(ctx.config.scanCommand);
   const running = new Map<string, Promise<void>>();
   const limits = {
     maxBytes: ctx.config.importMaxBytes,
@@ -331,6 +333,21 @@ export function createDataService(
       if (errors.length < maxReportedErrors) errors.push(e);
     };
     try {
+      // The bytes must be what the format says, and pass the malware scanner (EXC-07).
+      const checked = await checkUpload(file.path, file.format, scanner);
+      if (!checked.ok) {
+        await finish({ status: 'rejected', message: checked.message });
+        await audit.record({
+          action: 'data.import',
+          result: 'failure',
+          actor: by.actor,
+          clientIp: by.clientIp,
+          requestId: by.requestId,
+          target: { type: 'catalog_entry', id: resourceId, unitId: user.unitId },
+          detail: { importId, code: checked.code },
+        });
+        return;
+      }
       const reader = await openRowReader(file.path, file.format, limits, {
         jsonKeys: items.map((i) => i.identifier),
       });
@@ -346,12 +363,17 @@ export function createDataService(
       const validate = compileRowValidator(items, { isDivisionCode: deps.isDivisionCode });
       const keyNames = items.filter((i) => i.isKey).map((i) => i.name).join('+');
       const rowNumberOfKey = new Map<string, number>();
+      let probeWrite = 0;
+      const probeStart = performance.now();
+      let probeLoopEnd = 0;
       await withTransaction(db, async (tx) => {
         const changeNo = await openChange(tx, resourceId, 'import', user, importId);
         let pending: PendingRow[] = [];
         const flush = async () => {
           if (pending.length === 0) return;
+          const pw = performance.now();
           const result = await writeRows(tx, resource.no, pending, changeNo);
+          probeWrite += performance.now() - pw;
           for (const key of result.duplicates) {
             addError({
               rowNumber: rowNumberOfKey.get(key) ?? 0,
@@ -395,6 +417,7 @@ export function createDataService(
           if (pending.length >= chunkSize) await flush();
         }
         if (errorCount === 0) await flush();
+        probeLoopEnd = performance.now();
         if (errorCount > 0) throw new RowsInvalid();
         if (totalRows === 0) {
           throw new ImportFileError('import.empty', '文件中没有数据行');
@@ -421,6 +444,7 @@ export function createDataService(
           detail: { importId, totalRows, ...counts },
         });
       });
+      if (process.env.PROBE) console.log(`loop ${(probeLoopEnd - probeStart).toFixed(0)} ms, writes ${probeWrite.toFixed(0)} ms, after loop incl commit ${(performance.now() - probeLoopEnd).toFixed(0)} ms`);
     } catch (error) {
       if (error instanceof RowsInvalid) {
         await finish({
@@ -558,6 +582,7 @@ export function createDataService(
       const { content, resource } = await writableResource(resourceId, user);
       const dir = await mkdtemp(join(tmpdir(), 'mzhub-import-'));
       const path = join(dir, 'upload');
+      const probeT0 = performance.now();
       try {
         await pipeline(source, limitBytes(limits.maxBytes), createWriteStream(path));
       } catch (error) {
@@ -566,6 +591,7 @@ export function createDataService(
         throw error;
       }
       const size = (await stat(path)).size;
+      if (process.env.PROBE) { const ab0 = process.memoryUsage().arrayBuffers; (globalThis as unknown as { gc?: () => void }).gc?.(); console.log(`spool ${(performance.now() - probeT0).toFixed(0)} ms, ab ${Math.round(ab0 / 2 ** 20)} after gc ${Math.round(process.memoryUsage().arrayBuffers / 2 ** 20)}`); }
       const id = uuidv7();
       await db
         .insertInto('data_imports')
@@ -591,9 +617,11 @@ export function createDataService(
         })
         .execute();
       progress.set(id, 0);
+      const probeT1 = performance.now();
       const job = runImport(id, { id: resourceId, no: resource.no }, content.dataItems, { path, format: file.format }, user, by)
         .finally(() => rm(dir, { recursive: true, force: true }))
-        .finally(() => running.delete(id));
+        .finally(() => running.delete(id))
+        .finally(() => process.env.PROBE && console.log(`runImport ${(performance.now() - probeT1).toFixed(0)} ms`));
       running.set(id, job.catch(() => undefined));
       if (options.wait) await job;
       else job.catch(() => undefined);
