@@ -3,8 +3,13 @@
 // both built from this table; `permission` hides the menu item and guards the route.
 // `publicRoutes` are the pages shown without logging in (开放数据), in their own layout.
 import {
+  AlertOutlined,
   ApartmentOutlined,
   AuditOutlined,
+  FieldTimeOutlined,
+  KeyOutlined,
+  ShareAltOutlined,
+  SwapOutlined,
   CalendarOutlined,
   ClusterOutlined,
   DashboardOutlined,
@@ -45,8 +50,18 @@ export interface PageRoute {
   page: LazyExoticComponent<ComponentType>;
 }
 
+/** Everyone who takes part in sharing requests (申请、审批、预审、协调、监察). */
+const sharingRoles = [
+  'sharing.request',
+  'sharing.approve',
+  'sharing.precheck',
+  'sharing.coordinate',
+  'sharing.supervise',
+];
+
 export const menuGroups: MenuGroup[] = [
   { key: 'catalog', label: '数据资源目录', icon: <DatabaseOutlined /> },
+  { key: 'sharing', label: '数据共享', icon: <ShareAltOutlined /> },
   { key: 'org', label: '组织机构', icon: <ApartmentOutlined /> },
   { key: 'accounts', label: '账号管理', icon: <TeamOutlined /> },
   { key: 'audit', label: '安全审计', icon: <AuditOutlined /> },
@@ -120,6 +135,69 @@ export const pageRoutes: PageRoute[] = [
     hideInMenu: true,
     permission: 'catalog.edit',
     page: lazy(() => import('./pages/catalog/EntryFormPage')),
+  },
+  {
+    id: 'sharing',
+    path: '/sharing',
+    label: '共享申请',
+    icon: <SwapOutlined />,
+    group: 'sharing',
+    permission: sharingRoles,
+    page: lazy(() => import('./pages/sharing/RequestsPage')),
+  },
+  {
+    id: 'sharing-new',
+    path: '/sharing/new',
+    label: '申请共享',
+    group: 'sharing',
+    hideInMenu: true,
+    permission: 'sharing.request',
+    page: lazy(() => import('./pages/sharing/ApplyPage')),
+  },
+  {
+    id: 'sharing-request',
+    path: '/sharing/requests/:id',
+    label: '共享申请详情',
+    group: 'sharing',
+    hideInMenu: true,
+    permission: sharingRoles,
+    page: lazy(() => import('./pages/sharing/RequestPage')),
+  },
+  {
+    id: 'sharing-sheet',
+    path: '/sharing/requests/:id/sheet',
+    label: '共享实施单',
+    group: 'sharing',
+    hideInMenu: true,
+    permission: sharingRoles,
+    page: lazy(() => import('./pages/sharing/SheetPage')),
+  },
+  {
+    id: 'sharing-grants',
+    path: '/sharing/grants',
+    label: '授权',
+    icon: <KeyOutlined />,
+    group: 'sharing',
+    permission: ['sharing.request', 'sharing.approve'],
+    page: lazy(() => import('./pages/sharing/GrantsPage')),
+  },
+  {
+    id: 'sharing-supervision',
+    path: '/sharing/supervision',
+    label: '电子监察',
+    icon: <AlertOutlined />,
+    group: 'sharing',
+    permission: 'sharing.supervise',
+    page: lazy(() => import('./pages/sharing/SupervisionPage')),
+  },
+  {
+    id: 'sharing-policy',
+    path: '/sharing/policy',
+    label: '共享时限设置',
+    icon: <FieldTimeOutlined />,
+    group: 'sharing',
+    permission: 'sharing.manage',
+    page: lazy(() => import('./pages/sharing/PolicyPage')),
   },
   {
     id: 'units',

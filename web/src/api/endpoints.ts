@@ -54,6 +54,20 @@ import type {
   UnitStats,
   UnitType,
   Witness,
+  AppNotification,
+  ImplementationSheet,
+  SharingActionInput,
+  SharingErrorReport,
+  SharingErrorReportInput,
+  SharingGrant,
+  SharingPolicy,
+  SharingPolicyView,
+  SharingQueue,
+  SharingRequestDetail,
+  SharingRequestInput,
+  SharingRequestStatus,
+  SharingRequestSummary,
+  SharingSupervision,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -303,4 +317,51 @@ export const openApi = {
   /** The address of the CSV download (a plain link: no session needed). */
   dataUrl: (code: string, format: 'csv' | 'ndjson' = 'csv') =>
     `/api/v1/open/catalog/${enc(code)}/data?format=${format}`,
+};
+
+/** Sharing requests (共享申请), grants (授权), error reports, supervision (电子监察). */
+export const sharingApi = {
+  list: (
+    queue: SharingQueue,
+    cursor: string | null,
+    status?: SharingRequestStatus,
+    limit = 20,
+    signal?: AbortSignal,
+  ) =>
+    api.get<Page<SharingRequestSummary>>(
+      '/api/v1/sharing/requests',
+      { queue, cursor, status, limit },
+      signal ? { signal } : {},
+    ),
+  get: (id: string) => api.get<SharingRequestDetail>(`/api/v1/sharing/requests/${enc(id)}`),
+  file: (input: SharingRequestInput) =>
+    api.post<SharingRequestDetail>('/api/v1/sharing/requests', input),
+  act: (id: string, input: SharingActionInput) =>
+    api.post<SharingRequestDetail>(`/api/v1/sharing/requests/${enc(id)}/actions`, input),
+  sheet: (id: string) => api.get<ImplementationSheet>(`/api/v1/sharing/requests/${enc(id)}/sheet`),
+  grants: (side: 'consumer' | 'provider') =>
+    api.get<{ items: SharingGrant[] }>('/api/v1/sharing/grants', { side }),
+  revoke: (grantId: string, reason: string) =>
+    api.post<SharingGrant>(`/api/v1/sharing/grants/${enc(grantId)}/revoke`, { reason }),
+  reportError: (grantId: string, input: SharingErrorReportInput) =>
+    api.post<SharingErrorReport>(`/api/v1/sharing/grants/${enc(grantId)}/error-reports`, input),
+  answerError: (reportId: string, answer: string) =>
+    api.post<SharingErrorReport>(`/api/v1/sharing/error-reports/${enc(reportId)}/answer`, {
+      answer,
+    }),
+  supervision: () => api.get<SharingSupervision>('/api/v1/sharing/supervision'),
+  policy: () => api.get<SharingPolicyView>('/api/v1/sharing/policy'),
+  setPolicy: (policy: SharingPolicy) =>
+    api.put<SharingPolicyView>('/api/v1/sharing/policy', policy),
+};
+
+export const notificationApi = {
+  list: (unreadOnly: boolean, signal?: AbortSignal) =>
+    api.get<{ items: AppNotification[]; unread: number }>(
+      '/api/v1/notifications',
+      { unread: unreadOnly ? 'true' : 'false' },
+      signal ? { signal } : {},
+    ),
+  markRead: (id: number) => api.post<void>(`/api/v1/notifications/${id}/read`),
+  markAllRead: () => api.post<void>('/api/v1/notifications/read-all'),
 };

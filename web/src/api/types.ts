@@ -698,3 +698,252 @@ export interface OpenEntry {
   dataItems: { name: string; identifier: string; type: string; description: string }[];
   downloadable: boolean;
 }
+
+// ---- sharing requests (共享申请), grants, supervision, notifications ---------------------
+
+export type ProvisionMode = 'verify' | 'query' | 'batch' | 'subscribe' | 'file';
+
+export type SharingRequestStatus =
+  | 'prechecking'
+  | 'provider_review'
+  | 'authorized'
+  | 'granted'
+  | 'rejected'
+  | 'refused'
+  | 'disputed'
+  | 'withdrawn';
+
+export type SharingActionName =
+  | 'withdraw'
+  | 'precheck_pass'
+  | 'precheck_reject'
+  | 'approve'
+  | 'refuse'
+  | 'deliver'
+  | 'escalate'
+  | 'resolve';
+
+export type SharingQueue = 'todo' | 'mine' | 'provider' | 'all';
+
+/** Open steps: on_time, due_soon, overdue; closed ones: done or late. */
+export type StepState = 'on_time' | 'due_soon' | 'overdue' | 'done' | 'late';
+
+export type DueState = 'on_time' | 'due_soon' | 'overdue';
+
+export interface SharingPolicy {
+  /** Platform pre-check (and approval of unconditional requests), working days. */
+  precheckDays: number;
+  providerDecisionDays: number;
+  deliveryDays: number;
+  disputeDays: number;
+  errorReportDays: number;
+  errorAnswerDays: number;
+  /** The longest period a grant may run, calendar days. */
+  maxPeriodDays: number;
+  /** A step is due soon when at most this many working days remain. */
+  dueSoonDays: number;
+}
+
+export interface SharingPolicyView extends SharingPolicy {
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+export interface SharingRequestInput {
+  resourceId: string;
+  fields: string[];
+  modes: ProvisionMode[];
+  purpose: string;
+  legalBasis: string;
+  /** YYYY-MM-DD. */
+  periodStart: string;
+  periodEnd: string;
+  contactName: string;
+  contactPhone: string;
+  onwardSharing: boolean;
+}
+
+export interface SharingActionInput {
+  action: SharingActionName;
+  note?: string;
+  /** Provider approving: the fields it grants (a subset of those asked). */
+  fields?: string[];
+  /** Provider approving: an earlier end of the period. */
+  periodEnd?: string;
+  allowOnward?: boolean;
+  outcome?: 'approve' | 'refuse' | 'return';
+}
+
+export interface SharingStep {
+  id: number;
+  kind: 'precheck' | 'provider_decision' | 'delivery' | 'dispute' | 'error_answer';
+  label: string;
+  assigneeUnitId: string;
+  assigneeUnitName: string;
+  openedAt: string;
+  dueOn: string;
+  workingDays: number;
+  closedAt: string | null;
+  state: StepState;
+  workingDaysLeft: number | null;
+}
+
+export type GrantStatus = 'authorized' | 'active' | 'expired' | 'revoked';
+
+export interface SharingGrant {
+  id: string;
+  requestId: string;
+  requestNumber: string;
+  resourceId: string;
+  resourceCode: string;
+  resourceName: string;
+  providerUnitId: string;
+  providerName: string;
+  consumerUnitId: string;
+  consumerName: string;
+  fields: { identifier: string; name: string }[];
+  modes: string[];
+  purpose: string;
+  validFrom: string;
+  validUntil: string;
+  onwardAllowed: boolean;
+  status: GrantStatus;
+  authorizedAt: string;
+  deliveredAt: string | null;
+  revokedAt: string | null;
+  revokeReason: string | null;
+}
+
+export interface SharingErrorReport {
+  id: string;
+  grantId: string;
+  requestId: string;
+  reporterUnitId: string;
+  reporterUnitName: string;
+  providerUnitId: string;
+  foundOn: string;
+  reportDueOn: string;
+  reportedAt: string;
+  reportedLate: boolean;
+  description: string;
+  rowKeys: string[];
+  status: 'open' | 'answered';
+  answer: string | null;
+  answeredAt: string | null;
+  answerDueOn: string | null;
+}
+
+export interface SharingErrorReportInput {
+  foundOn: string;
+  description: string;
+  rowKeys: string[];
+}
+
+export interface SharingRequestSummary {
+  id: string;
+  number: string;
+  resourceId: string;
+  resourceCode: string;
+  resourceName: string;
+  sharingType: string;
+  providerUnitId: string;
+  providerName: string;
+  consumerUnitId: string;
+  consumerName: string;
+  status: SharingRequestStatus;
+  statusLabel: string;
+  createdAt: string;
+  updatedAt: string;
+  /** The open step's due date, if any. */
+  dueOn: string | null;
+  dueState: DueState | null;
+}
+
+export interface SharingActionRecord {
+  action: string;
+  label: string;
+  fromStatus: string | null;
+  toStatus: string;
+  actorName: string;
+  actorUnitId: string;
+  at: string;
+  note: string | null;
+}
+
+export interface SharingRequestDetail extends SharingRequestSummary {
+  requesterName: string;
+  fields: { identifier: string; name: string; sensitive: boolean }[];
+  approvedFields: string[] | null;
+  modes: string[];
+  purpose: string;
+  legalBasis: string;
+  periodStart: string;
+  periodEnd: string;
+  approvedPeriodEnd: string | null;
+  contactName: string;
+  contactPhone: string;
+  onwardRequested: boolean;
+  onwardAllowed: boolean;
+  steps: SharingStep[];
+  actions: SharingActionRecord[];
+  grant: SharingGrant | null;
+  errorReports: SharingErrorReport[];
+  allowedActions: SharingActionName[];
+}
+
+/** 共享实施单. */
+export interface ImplementationSheet {
+  number: string;
+  requestId: string;
+  consumer: { name: string; creditCode: string | null };
+  provider: { name: string; creditCode: string | null };
+  resource: { code: string; name: string; sharingType: string };
+  fields: { identifier: string; name: string; sensitive: boolean }[];
+  modes: { code: string; label: string }[];
+  purpose: string;
+  legalBasis: string;
+  validFrom: string;
+  validUntil: string;
+  onwardAllowed: boolean;
+  grantId: string;
+  grantStatus: string;
+  credentials: { id: string; issuedAt: string }[];
+  dates: {
+    filedAt: string;
+    precheckedAt: string | null;
+    authorizedAt: string;
+    deliveredAt: string | null;
+  };
+  contact: { name: string; phone: string };
+}
+
+export interface SupervisedStep extends SharingStep {
+  requestId: string;
+  requestNumber: string;
+  resourceName: string;
+  consumerName: string;
+}
+
+export interface SharingSupervision {
+  today: string;
+  counts: { status: string; label: string; count: number }[];
+  openSteps: SupervisedStep[];
+  perUnit: {
+    unitId: string;
+    unitName: string;
+    open: number;
+    dueSoon: number;
+    overdue: number;
+    closedLate: number;
+  }[];
+}
+
+export interface AppNotification {
+  id: number;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  createdAt: string;
+  readAt: string | null;
+}

@@ -6,6 +6,7 @@ import { errorMessage } from '../api/client';
 import { useAuth, useUser } from '../auth/AuthContext';
 import { canSee, menuGroups, pageRoutes, routeForPath, type PageRoute } from '../routes';
 import { formatLongDate, shanghaiDate } from '../utils/format';
+import NotificationBell from './NotificationBell';
 
 const { Header, Sider, Content } = Layout;
 
@@ -91,6 +92,7 @@ export default function MainLayout() {
         </Link>
         <span className="app-header-date">{formatLongDate(shanghaiDate())}</span>
         <span className="app-header-spacer" />
+        <NotificationBell />
         <Tooltip title="我的账号">
           <Link to="/me" className="app-header-user" data-testid="header-user">
             <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1d4ed8' }} />

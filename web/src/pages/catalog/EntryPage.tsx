@@ -9,6 +9,7 @@ import {
   ReloadOutlined,
   RollbackOutlined,
   SendOutlined,
+  ShareAltOutlined,
 } from '@ant-design/icons';
 import {
   Alert,
@@ -399,6 +400,19 @@ export default function EntryPage() {
     user.unitId === entry.providerUnitId &&
     user.permissions.some((p) => p.startsWith('data.'));
   const errorsCount = entry.findings.filter((f) => f.severity === 'error').length;
+  // 申请共享: another unit's 共享申请员, a published (live, not retired) entry.
+  const liveContent = entry.live?.content ?? null;
+  const applicable =
+    can('sharing.request') &&
+    user.unitId !== entry.providerUnitId &&
+    liveContent !== null &&
+    entry.status !== 'retired';
+  const notShared =
+    liveContent?.sharingType === 'none'
+      ? `该资源为不予共享资源，不能申请共享。依据：${liveContent.legalBasis || '见“如何申请”'}`
+      : liveContent?.sharingType === null
+        ? '该资源未设置共享类型，不能申请共享。'
+        : null;
 
   const button = (
     action: EntryActionName,
@@ -421,6 +435,24 @@ export default function EntryPage() {
     );
 
   const buttons = [
+    applicable &&
+      (notShared ? (
+        <Tooltip key="apply" title={notShared}>
+          <Button icon={<ShareAltOutlined />} disabled data-testid="entry-apply-sharing">
+            申请共享
+          </Button>
+        </Tooltip>
+      ) : (
+        <Button
+          key="apply"
+          type="primary"
+          icon={<ShareAltOutlined />}
+          onClick={() => void navigate(`/sharing/new?resource=${encodeURIComponent(entry.id)}`)}
+          data-testid="entry-apply-sharing"
+        >
+          申请共享
+        </Button>
+      )),
     editable && can('catalog.edit') && (
       <Button
         key="edit"
@@ -512,6 +544,15 @@ export default function EntryPage() {
             </Button>
           }
           style={{ marginBottom: 16 }}
+        />
+      )}
+      {applicable && notShared && (
+        <Alert
+          type="warning"
+          showIcon
+          title={notShared}
+          style={{ marginBottom: 16 }}
+          data-testid="entry-not-shared"
         />
       )}
       {entry.status === 'returned' && lastReturn && (
