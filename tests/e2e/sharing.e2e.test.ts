@@ -674,6 +674,44 @@ describe('sharing requests', () => {
     });
   });
 
+  test('[EXC-05] the consumer issues an exchange credential on its grant, sees the secret once and revokes it', async () => {
+    const applicant = await apiSession(APPLICANT);
+    const grants = await applicant.get<{
+      items: { requestId: string; resourceName: string; status: string }[];
+    }>('/api/v1/sharing/grants?side=consumer');
+    await applicant.dispose();
+    const demoGrant = grants.items.find(
+      (g) => g.resourceName === RECIPIENTS && g.status === 'active',
+    );
+    assert.ok(demoGrant, 'the demo has an active grant');
+    await withPage('exc-credentials', async (page) => {
+      await loginAs(page, APPLICANT);
+      await page.goto(`/sharing/requests/${demoGrant.requestId}`);
+      await page.getByTestId('credentials-panel').waitFor();
+      await page.getByTestId('credential-issue').click();
+      await page.getByTestId('credential-label').fill('就业系统测试环境');
+      await page
+        .getByRole('button', { name: '签 发' })
+        .or(page.getByRole('button', { name: '签发' }))
+        .last()
+        .click();
+      const secret = page.getByTestId('credential-secret');
+      await secret.waitFor();
+      assert.match((await secret.innerText()).trim(), /^[A-Za-z0-9_-]{40,}$/);
+      const id = (await page.getByTestId('credential-id').innerText()).trim();
+      assert.match(id, /^mzc_[0-9a-f]{20}$/);
+      await screenshot(page, 'exchange-credential-issued');
+      await page.getByRole('button', { name: '我已妥善保存' }).click();
+      const row = page.getByTestId('credentials-panel').locator('tr', { hasText: id });
+      await row.getByText('有效').waitFor();
+      // The secret is not shown again anywhere on the page.
+      await page.getByTestId('credential-secret').waitFor({ state: 'detached' });
+      await page.getByTestId(`credential-revoke-${id}`).click();
+      await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+      await row.getByText('已吊销').waitFor();
+    });
+  });
+
   test('[SHR-06] the supervision view lists open steps with their due dates', async () => {
     // A fresh request waiting for the platform, one waiting for the provider.
     const waiting = await fileThroughApi(RECIPIENTS, ['name'], ['query'], false);

@@ -215,7 +215,7 @@ export function registerSharingRoutes(app: FastifyInstance, { sharing }: Service
         response: { 200: Supervision },
       },
     },
-    async () => sharing.supervision(),
+    async (request) => sharing.supervision(currentUser(request)),
   );
 
   r.get(

@@ -270,10 +270,12 @@ export function createSharingService(
     }
   }
 
-  function allowedFor(user: SessionUser, r: LoadedRequest): string[] {
+  function allowedFor(user: SessionUser, r: LoadedRequest, grantRevoked: boolean): string[] {
     const out: string[] = [];
     for (const action of sharingWorkflow.allowed(r.status)) {
       if (action === 'file') continue;
+      // A grant revoked before delivery ends the request: there is nothing left to deliver.
+      if (action === 'deliver' && grantRevoked) continue;
       if (refusal(user, r, action) !== null) continue;
       const api = action.startsWith('resolve_') ? 'resolve' : action;
       if (!out.includes(api)) out.push(api);
@@ -448,7 +450,7 @@ export function createSharingService(
           return toErrorReport(e, await unitName(t, e.reporter_unit_id), step?.due_on ?? null);
         }),
       ),
-      allowedActions: allowedFor(user, r),
+      allowedActions: allowedFor(user, r, grant?.status === 'revoked'),
     };
   }
 
@@ -1373,31 +1375,40 @@ export function createSharingService(
     },
 
     /** 电子监察 (SHR-06): open steps by due date, counts by status and per unit. */
-    async supervision(): Promise<Supervision> {
+    async supervision(user?: SessionUser): Promise<Supervision> {
       const cal = await calendar.calendar();
       const pol = await policy();
+      // A supervisor sees the requests whose provider lies within its division.
+      const prefix = user ? divisionPrefix(user.unitDivisionCode) : '';
       const counts = await db
-        .selectFrom('sharing_requests')
-        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('status')
+        .selectFrom('sharing_requests as q')
+        .innerJoin('units as p', 'p.id', 'q.provider_unit_id')
+        .select(['q.status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('p.division_code', 'like', `${prefix}%`)
+        .groupBy('q.status')
         .execute();
       const steps = await db
         .selectFrom('sharing_steps as s')
         .innerJoin('sharing_requests as q', 'q.id', 's.request_id')
         .innerJoin('catalog_resources as c', 'c.id', 'q.resource_id')
         .innerJoin('units as k', 'k.id', 'q.consumer_unit_id')
+        .innerJoin('units as p', 'p.id', 'q.provider_unit_id')
         .selectAll('s')
         .select(['q.number', 'c.name as resource_name', 'k.name as consumer_name'])
         .where('s.closed_at', 'is', null)
+        .where('p.division_code', 'like', `${prefix}%`)
         .orderBy('s.due_on')
         .limit(1000)
         .execute();
       const late = await db
-        .selectFrom('sharing_steps')
-        .select(['assignee_unit_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('closed_at', 'is not', null)
-        .where(sql<boolean>`substr(closed_at, 1, 10) > due_on`)
-        .groupBy('assignee_unit_id')
+        .selectFrom('sharing_steps as s')
+        .innerJoin('sharing_requests as q', 'q.id', 's.request_id')
+        .innerJoin('units as p', 'p.id', 'q.provider_unit_id')
+        .select(['s.assignee_unit_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('s.closed_at', 'is not', null)
+        .where(sql<boolean>`substr(s.closed_at, 1, 10) > s.due_on`)
+        .where('p.division_code', 'like', `${prefix}%`)
+        .groupBy('s.assignee_unit_id')
         .execute();
       const names = new Map<string, string>();
       for (const id of new Set([

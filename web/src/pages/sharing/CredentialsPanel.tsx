@@ -176,6 +176,8 @@ export function CredentialsPanel({ grantId, usable }: { grantId: string; usable:
         onOk={() => setIssued(null)}
         onCancel={() => setIssued(null)}
         closable={false}
+        // The secret leaves the page when the dialog closes.
+        destroyOnHidden
       >
         {issued && (
           <Space direction="vertical" style={{ width: '100%' }}>

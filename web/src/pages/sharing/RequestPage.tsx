@@ -53,6 +53,7 @@ import type {
 import { useAuth, useUser } from '../../auth/AuthContext';
 import PageHeader from '../../components/PageHeader';
 import { formatDateTime, shanghaiDate } from '../../utils/format';
+import { CredentialsPanel } from './CredentialsPanel';
 import {
   GrantStatusTag,
   RequestStatusTag,
@@ -1122,6 +1123,11 @@ export default function RequestPage() {
               />
             )}
           </Card>
+          {grant && isConsumer && (
+            <div style={{ marginBottom: 16 }}>
+              <CredentialsPanel grantId={grant.id} usable={grant.status === 'active'} />
+            </div>
+          )}
           <Card variant="borderless" size="small" title="流转记录" style={{ marginBottom: 16 }}>
             <Timeline
               data-testid="request-actions"
