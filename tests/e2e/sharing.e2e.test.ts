@@ -111,6 +111,10 @@ async function act(page: Page, action: string, note?: string): Promise<void> {
   await page.getByTestId(`request-action-${action}`).click();
   const modal = page.locator(`[data-testid="action-modal"][data-action="${action}"] .ant-modal`);
   await modal.waitFor();
+  // A click during the opening animation can be lost on a busy machine: wait for it to end.
+  await page
+    .locator(`[data-testid="action-modal"][data-action="${action}"] .ant-zoom-appear`)
+    .waitFor({ state: 'detached' });
   if (note !== undefined) await page.getByTestId('action-note').fill(note);
   await page.getByTestId('action-ok').click();
   await modal.waitFor({ state: 'hidden' });
