@@ -4,12 +4,16 @@
  * itself gets wrong (encoding, broken structure, too big, an XLSX bomb) is an
  * `ImportFileError` with a Chinese message for the uploader; checking values is the row
  * validator's job, so cell values come out as text.
+ *
+ * Rows travel in batches (a CSV batch is the records of one decoded chunk): one await per
+ * batch instead of per row matters at a million rows. Rows before a structural error are
+ * always handed out before the error is thrown, as they would be row by row.
  */
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { Transform, pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { CsvSyntaxError, csvRecordBatches } from './csv-records.ts';
 import { formatBytes, inspectZip } from './zip-inspect.ts';
 
@@ -61,11 +65,15 @@ export interface RowReader {
   encoding?: string;
   /** Single pass. Breaking out of the loop closes the file. */
   rows: AsyncIterable<FileRow>;
+  /** The same rows in batches (never empty); use either this or `rows`, not both. */
+  batches: AsyncIterable<FileRow[]>;
   /** Closes the file when the rows will not be read (e.g. the header was refused). */
   close(): Promise<void>;
 }
 
 const SNIFF_BYTES = 64 * 1024;
+/** Rows per batch for XLSX and JSON (CSV batches follow the decoded chunks). */
+const BATCH_ROWS = 1000;
 /** A JSON array has to be parsed whole; beyond this size NDJSON is required. */
 export const MAX_JSON_ARRAY_BYTES = 64 * 1024 * 1024;
 // Limits of the XLSX bomb check (see zip-inspect.ts).
@@ -102,38 +110,69 @@ export async function openRowReader(
   }
   if (size === 0) throw new ImportFileError('import.empty', '文件是空的');
 
-  let source: AsyncGenerator<FileRow, void, undefined>;
+  let source: BatchSource;
   let encoding: string | undefined;
   switch (format) {
     case 'csv': {
       const sniffed = await sniffCsv(path, size);
       encoding = sniffed.encoding;
-      source = csvRows(path, sniffed.encoding, sniffed.delimiter);
+      source = csvBatches(path, sniffed.encoding, sniffed.delimiter);
       break;
     }
     case 'xlsx':
       await checkXlsxContainer(path, limits.maxBytes);
-      source = xlsxRows(path);
+      source = batchesOf(xlsxRows(path));
       break;
     case 'json':
       encoding = 'utf-8';
-      source = await jsonRows(path, size, limits.maxRows, options.jsonKeys);
+      source = batchesOf(await jsonRows(path, size, limits.maxRows, options.jsonKeys));
       break;
   }
   return startReading(source, encoding, limits.maxRows, format);
 }
 
+type BatchSource = AsyncGenerator<FileRow[], void, undefined>;
+
+/** Groups rows into batches; rows read before an error are handed out before it. */
+async function* batchesOf(rows: AsyncGenerator<FileRow, void, undefined>): BatchSource {
+  let batch: FileRow[] = [];
+  try {
+    for await (const row of rows) {
+      batch.push(row);
+      if (batch.length >= BATCH_ROWS) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (err) {
+    if (batch.length > 0) yield batch;
+    throw err;
+  }
+  if (batch.length > 0) yield batch;
+}
+
 /** Takes the header and peeks at the first row, then hands out the rest with a row limit. */
 async function startReading(
-  source: AsyncGenerator<FileRow, void, undefined>,
+  source: BatchSource,
   encoding: string | undefined,
   maxRows: number,
   format: ImportFormat,
 ): Promise<RowReader> {
-  const head = await source.next();
-  if (head.done) throw new ImportFileError('import.empty', '文件是空的，没有表头');
-  const first = await source.next();
-  if (first.done) {
+  // Rows read ahead of the consumer: the header, then at least the first data row.
+  let ahead: FileRow[] = [];
+  let ended = false;
+  const readAhead = async () => {
+    while (ahead.length === 0 && !ended) {
+      const r = await source.next();
+      if (r.done) ended = true;
+      else ahead = r.value;
+    }
+  };
+  await readAhead();
+  const head = ahead.shift();
+  if (!head) throw new ImportFileError('import.empty', '文件是空的，没有表头');
+  await readAhead();
+  if (ahead.length === 0) {
     throw new ImportFileError(
       'import.empty',
       format === 'json' ? '文件中没有数据' : '文件只有表头，没有数据行',
@@ -144,24 +183,39 @@ async function startReading(
     closed = true;
     await source.return(undefined);
   };
-  async function* rows(): AsyncGenerator<FileRow, void, undefined> {
+  async function* batches(): BatchSource {
     let count = 0;
     try {
-      for (let r = first; !r.done && !closed; r = await source.next()) {
-        if (++count > maxRows) {
-          throw new ImportFileError(
-            'import.too_many_rows',
-            `文件的数据超过 ${maxRows} 行的上限，请拆分后分批导入`,
-            r.value.rowNumber,
-          );
+      let batch = ahead;
+      ahead = [];
+      while (!closed) {
+        if (batch.length > 0) {
+          if (count + batch.length > maxRows) {
+            const within = batch.slice(0, maxRows - count);
+            if (within.length > 0) yield within;
+            throw new ImportFileError(
+              'import.too_many_rows',
+              `文件的数据超过 ${maxRows} 行的上限，请拆分后分批导入`,
+              batch[maxRows - count]!.rowNumber,
+            );
+          }
+          count += batch.length;
+          yield batch;
         }
-        yield r.value;
+        if (ended || closed) break;
+        const r = await source.next();
+        if (r.done) break;
+        batch = r.value;
       }
     } finally {
       await close();
     }
   }
-  return { header: head.value.values, encoding, rows: rows(), close };
+  const batched = batches();
+  async function* rows(): AsyncGenerator<FileRow, void, undefined> {
+    for await (const batch of batched) yield* batch;
+  }
+  return { header: head.values, encoding, rows: rows(), batches: batched, close };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -294,31 +348,30 @@ export function sniffDelimiter(text: string): string {
   return best;
 }
 
-async function* csvRows(
-  path: string,
-  encoding: TextEncoding,
-  delimiter: string,
-): AsyncGenerator<FileRow, void, undefined> {
+async function* csvBatches(path: string, encoding: TextEncoding, delimiter: string): BatchSource {
   // Records are counted by the splitter, so row numbers are the ones Excel shows (a blank
   // line is a row there, a quoted line break is not).
   const text = decodedFile(path, encoding) as AsyncIterable<string> & Readable;
   let width = 0;
   try {
     for await (const batch of csvRecordBatches(text, delimiter, MAX_RECORD_CHARS)) {
+      const rows: FileRow[] = [];
       for (const { recordNumber, values } of batch) {
         // Lines of blanks: ",,," rows Excel exports because they once had formatting.
         if (isBlank(values)) continue;
         if (width === 0) {
           width = values.length;
         } else if (values.length !== width) {
+          if (rows.length > 0) yield rows;
           throw new ImportFileError(
             'import.csv_malformed',
             `第 ${recordNumber} 行有 ${values.length} 列，与表头的 ${width} 列不一致（请检查该行是否多了或少了分隔符，含分隔符的内容须用双引号括起）`,
             recordNumber,
           );
         }
-        yield { rowNumber: recordNumber, values };
+        rows.push({ rowNumber: recordNumber, values });
       }
+      if (rows.length > 0) yield rows;
     }
   } catch (err) {
     if (err instanceof CsvSyntaxError) {
@@ -364,8 +417,10 @@ async function checkXlsxContainer(path: string, maxBytes: number): Promise<void>
 }
 
 async function* xlsxRows(path: string): AsyncGenerator<FileRow, void, undefined> {
+  // Loaded on first use: a CSV import (possibly in a worker thread) need not pay for it.
+  const { default: Excel } = await import('exceljs');
   const input = createReadStream(path);
-  const book = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const book = new Excel.stream.xlsx.WorkbookReader(input, {
     entries: 'emit',
     sharedStrings: 'cache',
     worksheets: 'emit',

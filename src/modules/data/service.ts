@@ -363,17 +363,12 @@ export function createDataService(
       const validate = compileRowValidator(items, { isDivisionCode: deps.isDivisionCode });
       const keyNames = items.filter((i) => i.isKey).map((i) => i.name).join('+');
       const rowNumberOfKey = new Map<string, number>();
-      let probeWrite = 0;
-      const probeStart = performance.now();
-      let probeLoopEnd = 0;
       await withTransaction(db, async (tx) => {
         const changeNo = await openChange(tx, resourceId, 'import', user, importId);
         let pending: PendingRow[] = [];
         const flush = async () => {
           if (pending.length === 0) return;
-          const pw = performance.now();
           const result = await writeRows(tx, resource.no, pending, changeNo);
-          probeWrite += performance.now() - pw;
           for (const key of result.duplicates) {
             addError({
               rowNumber: rowNumberOfKey.get(key) ?? 0,
@@ -417,7 +412,6 @@ export function createDataService(
           if (pending.length >= chunkSize) await flush();
         }
         if (errorCount === 0) await flush();
-        probeLoopEnd = performance.now();
         if (errorCount > 0) throw new RowsInvalid();
         if (totalRows === 0) {
           throw new ImportFileError('import.empty', '文件中没有数据行');
@@ -444,7 +438,6 @@ export function createDataService(
           detail: { importId, totalRows, ...counts },
         });
       });
-      if (process.env.PROBE) console.log(`loop ${(probeLoopEnd - probeStart).toFixed(0)} ms, writes ${probeWrite.toFixed(0)} ms, after loop incl commit ${(performance.now() - probeLoopEnd).toFixed(0)} ms`);
     } catch (error) {
       if (error instanceof RowsInvalid) {
         await finish({
@@ -582,7 +575,6 @@ export function createDataService(
       const { content, resource } = await writableResource(resourceId, user);
       const dir = await mkdtemp(join(tmpdir(), 'mzhub-import-'));
       const path = join(dir, 'upload');
-      const probeT0 = performance.now();
       try {
         await pipeline(source, limitBytes(limits.maxBytes), createWriteStream(path));
       } catch (error) {
@@ -591,7 +583,6 @@ export function createDataService(
         throw error;
       }
       const size = (await stat(path)).size;
-      if (process.env.PROBE) { const ab0 = process.memoryUsage().arrayBuffers; (globalThis as unknown as { gc?: () => void }).gc?.(); console.log(`spool ${(performance.now() - probeT0).toFixed(0)} ms, ab ${Math.round(ab0 / 2 ** 20)} after gc ${Math.round(process.memoryUsage().arrayBuffers / 2 ** 20)}`); }
       const id = uuidv7();
       await db
         .insertInto('data_imports')
@@ -617,11 +608,9 @@ export function createDataService(
         })
         .execute();
       progress.set(id, 0);
-      const probeT1 = performance.now();
       const job = runImport(id, { id: resourceId, no: resource.no }, content.dataItems, { path, format: file.format }, user, by)
         .finally(() => rm(dir, { recursive: true, force: true }))
-        .finally(() => running.delete(id))
-        .finally(() => process.env.PROBE && console.log(`runImport ${(performance.now() - probeT1).toFixed(0)} ms`));
+        .finally(() => running.delete(id));
       running.set(id, job.catch(() => undefined));
       if (options.wait) await job;
       else job.catch(() => undefined);
