@@ -4,6 +4,10 @@
  * ISO 8601 strings, which sort correctly as text), booleans are INTEGER 0/1, JSON is TEXT.
  */
 import type { Generated } from 'kysely';
+import type { SubscriptionTables } from './tables/subscriptions.ts';
+import type { ExchangeInterfaceTables } from './tables/interfaces.ts';
+import type { FrontendTables } from './tables/frontend.ts';
+import type { RegistryTables } from './tables/registry.ts';
 
 export interface DivisionTable {
   code: string;
@@ -527,7 +531,9 @@ export interface ExchangeCredentialTable {
   revoked_by: string | null;
 }
 
-export interface Database {
+/** Later modules keep their table types in ./tables/, one file per migration. */
+export interface Database
+  extends SubscriptionTables, ExchangeInterfaceTables, FrontendTables, RegistryTables {
   divisions: DivisionTable;
   division_import_batches: DivisionImportBatchTable;
   division_changes: DivisionChangeTable;

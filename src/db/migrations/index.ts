@@ -13,6 +13,10 @@ import { history } from './0005_history.ts';
 import { catalog } from './0006_catalog.ts';
 import { sharing } from './0007_sharing.ts';
 import { exchange } from './0008_exchange.ts';
+import { subscriptions } from './0009_subscriptions.ts';
+import { exchangeInterfaces } from './0010_exchange_interfaces.ts';
+import { frontend } from './0011_frontend.ts';
+import { registry } from './0012_registry.ts';
 
 export type EngineMigration = (engine: Engine) => Migration;
 
@@ -25,6 +29,10 @@ const all: Record<string, EngineMigration> = {
   '0006_catalog': catalog,
   '0007_sharing': sharing,
   '0008_exchange': exchange,
+  '0009_subscriptions': subscriptions,
+  '0010_exchange_interfaces': exchangeInterfaces,
+  '0011_frontend': frontend,
+  '0012_registry': registry,
 };
 
 export const latestSchemaVersion = Object.keys(all).length;
