@@ -43,7 +43,8 @@ export async function startTestServer(): Promise<{
     MZHUB_PORT: String(port),
     MZHUB_HOST: '127.0.0.1',
     MZHUB_LOG_LEVEL: 'warn',
-    MZHUB_WEB_DIR: join(root, 'web/dist'),
+    // A console built elsewhere (MZHUB_TEST_WEB_DIR) lets several builds coexist.
+    MZHUB_WEB_DIR: process.env.MZHUB_TEST_WEB_DIR ?? join(root, 'web/dist'),
   };
   execFileSync(process.execPath, [bin, 'demo'], { env, cwd: root, stdio: 'pipe' });
   const child = spawn(process.execPath, [bin, 'serve'], {
