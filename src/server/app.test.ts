@@ -115,6 +115,18 @@ for (const engine of testEngines()) {
       assert.equal(res.body.code, 'auth.required');
       t.clock.set(new Date());
     });
+
+    test('background polling of notifications does not keep an idle session alive', async () => {
+      const user = await t.userWith([]);
+      // The console polls after 20 minutes of inactivity; the user then does nothing more.
+      t.clock.advance(20 * 60_000);
+      const poll = await t.http('GET', '/api/v1/notifications', { as: user });
+      assert.equal(poll.status, 200);
+      t.clock.advance(11 * 60_000);
+      const res = await t.http('GET', '/api/v1/auth/me', { as: user });
+      assert.equal(res.status, 401);
+      t.clock.set(new Date());
+    });
   });
 }
 

@@ -277,7 +277,10 @@ export function createAuthService(
      * its account is no longer active — checked on every request, so a disabled account stops
      * working at once.
      */
-    async resolveSession(token: string): Promise<ResolvedSession | null> {
+    async resolveSession(
+      token: string,
+      options: { passive?: boolean } = {},
+    ): Promise<ResolvedSession | null> {
       const sessionId = sha256(token);
       const session = await repo.findSession(db, sessionId);
       if (!session) return null;
@@ -291,8 +294,9 @@ export function createAuthService(
       }
       const user = await repo.findUserById(db, session.user_id);
       if (!user || user.status !== 'active') return null;
-      // One write a minute at most: enough for the idle timeout, cheap for busy pages.
-      if (now.getTime() - new Date(session.last_seen_at).getTime() > 60_000) {
+      // One write a minute at most: enough for the idle timeout, cheap for busy pages. Background
+      // polling (passive routes) is not the user's activity and leaves the idle clock running.
+      if (!options.passive && now.getTime() - new Date(session.last_seen_at).getTime() > 60_000) {
         await repo.updateSession(db, sessionId, { last_seen_at: now.toISOString() });
       }
       return {

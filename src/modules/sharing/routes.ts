@@ -221,7 +221,8 @@ export function registerSharingRoutes(app: FastifyInstance, { sharing }: Service
   r.get(
     '/notifications',
     {
-      config: { access: 'user' },
+      // The console polls this; polling must not keep an idle session alive.
+      config: { access: 'user', passive: true },
       schema: {
         tags: ['通知'],
         summary: '我的通知',

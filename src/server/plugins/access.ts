@@ -45,6 +45,8 @@ declare module 'fastify' {
     allowRestricted?: boolean;
     /** Reachable while the session's screen is locked. */
     allowLocked?: boolean;
+    /** Polled in the background: does not count as activity for the idle timeout. */
+    passive?: boolean;
   }
   interface FastifyRequest {
     session: ResolvedSession | null;
@@ -116,7 +118,7 @@ export const accessPlugin = fp(
       request.session = bearer
         ? await opts.iam.resolveApiToken(bearer)
         : cookie
-          ? await opts.iam.resolveSession(cookie)
+          ? await opts.iam.resolveSession(cookie, { passive: config.passive === true })
           : null;
       const session = request.session;
       if (!session) {
