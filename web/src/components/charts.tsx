@@ -262,7 +262,7 @@ export function LineChart({
               textAnchor="middle"
               fill="currentColor"
             >
-              {shortLabel(label, step * every)}
+              {shortLabel(label, labels.length > 1 ? step * every : plotWidth)}
             </text>
           ) : null,
         )}
