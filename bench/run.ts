@@ -1,12 +1,12 @@
 /**
  * `npm run bench [NAME…]`: runs the benchmarks in this folder (`NAME.bench.ts`, each
  * exporting `run()`), and writes `bench/results/NAME.json` for each:
- * { name, date, engine, machine: { cpus, node }, figures, baseline, ratio } where `baseline`
+ * { name, date, engine, machine: { cpus, node, loadAverage }, figures, baseline, ratio } where `baseline`
  * is the peer or limit measured in the same run (these machines are noisy, so only ratios
  * between figures of one run are compared).
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
 export interface BenchResult {
@@ -39,7 +39,8 @@ for (const name of wanted.length > 0 ? wanted : available) {
     name,
     date: new Date().toISOString(),
     engine: result.engine ?? 'none',
-    machine: { cpus: cpus().length, node: process.version },
+    // The load average when the run ended: these machines are shared, so note how busy.
+    machine: { cpus: cpus().length, node: process.version, loadAverage: loadavg() },
     figures: result.figures,
     baseline: result.baseline,
     ratio: result.ratio,

@@ -7,6 +7,7 @@ import { makeCitizenId } from '../lib/ids/citizen-id.ts';
 import { makeCreditCode } from '../lib/ids/credit-code.ts';
 import { DEMO_PASSWORD, demoAccounts, demoUnits } from './demo-data.ts';
 import { loadDemoCatalog, loadDemoSharing } from './demo-catalog.ts';
+import { loadDemoRegistry, registryDemoAccounts } from './demo-registry.ts';
 import type { Runtime } from './runtime.ts';
 
 export async function loadDemoData(rt: Runtime): Promise<{
@@ -70,14 +71,23 @@ export async function loadDemoData(rt: Runtime): Promise<{
     });
     await loadDemoCatalog(rt);
     await loadDemoSharing(rt);
+    await loadDemoRegistry(rt, unitIds);
   }
   return {
     created,
-    accounts: demoAccounts.map((a) => ({
-      username: a.username,
-      password: DEMO_PASSWORD,
-      role: a.roleName,
-      unit: units.find((u) => u.key === a.unit)?.name ?? '',
-    })),
+    accounts: [
+      ...demoAccounts.map((a) => ({
+        username: a.username,
+        password: DEMO_PASSWORD,
+        role: a.roleName,
+        unit: units.find((u) => u.key === a.unit)?.name ?? '',
+      })),
+      ...registryDemoAccounts.map((a) => ({
+        username: a.username,
+        password: DEMO_PASSWORD,
+        role: a.roleName,
+        unit: units.find((u) => u.key === a.unit)?.name ?? '正定县正定镇人民政府',
+      })),
+    ],
   };
 }

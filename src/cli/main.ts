@@ -13,6 +13,7 @@ import { verifyChain } from '../modules/audit/chain.ts';
 import { buildApp } from '../server/app.ts';
 import { platformVersion } from '../server/version.ts';
 import { importFile } from './import.ts';
+import { registerFrontendCommands } from './frontend.ts';
 import { loadDemoData } from './demo.ts';
 import { assertSchemaCurrent, openRuntime, prepareDatabase } from './runtime.ts';
 
@@ -38,13 +39,28 @@ program
       rt.services.sharing
         .sweep()
         .catch((error: unknown) => app.log.error({ err: error }, '办理期限检查失败'));
-    const sweeper = setInterval(() => void sweep(), 10 * 60_000);
+    // Reconciliation (COL-07): yesterday's report, once per day, unless `mzhub reconcile` or
+    // another instance already stored it.
+    let reconciledDate = '';
+    const reconcile = async () => {
+      const { reconciliation } = rt.services;
+      const date = reconciliation.defaultDate();
+      if (date === reconciledDate) return;
+      if (!(await reconciliation.hasReport(date))) await reconciliation.generateDaily(date);
+      reconciledDate = date;
+    };
+    const sweeper = setInterval(() => {
+      void sweep();
+      void reconcile().catch((error: unknown) => app.log.error({ err: error }, '生成对账报告失败'));
+    }, 10 * 60_000);
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;
       closing = true;
       clearInterval(sweeper);
       app.log.info({ signal }, '正在停止服务');
+      // Deliveries under way finish; claimed ones not yet sent are handed back.
+      await rt.services.subscriptions.stop();
       // Stop taking requests, let running ones finish, then close the database.
       await app.close();
       await rt.close();
@@ -60,6 +76,12 @@ program
       `平台已启动：http://${rt.config.host}:${port}/`,
     );
     void sweep();
+    void reconcile().catch((error: unknown) => app.log.error({ err: error }, '生成对账报告失败'));
+    // Subscriptions (EXC-04): produce and deliver webhook notifications every 2 seconds.
+    rt.services.subscriptions.start({
+      intervalMs: 2000,
+      onError: (error) => app.log.error({ err: error }, '订阅推送出错，稍后重试'),
+    });
   });
 
 program
@@ -275,6 +297,9 @@ audit
       `归档文件完整：第 ${result.manifest!.fromSeq}–${result.manifest!.toSeq} 条，共 ${result.manifest!.count} 条，签名有效`,
     );
   });
+
+// mzhub frontend (前置机) and mzhub reconcile (对账).
+registerFrontendCommands(program);
 
 const secrets = program.command('secrets').description('密钥与口令的加密保存');
 secrets

@@ -485,6 +485,10 @@ export interface SharingGrantTable {
   revoked_at: string | null;
   revoked_by: string | null;
   revoke_reason: string | null;
+  /** JSON object: data item → masking rule decided by the provider (脱敏), or null (defaults). */
+  masking: string | null;
+  /** Calls allowed per calendar day; null = the platform default (exchangeDailyQuota). */
+  daily_quota: number | null;
 }
 
 export interface SharingErrorReportTable {
@@ -521,8 +525,12 @@ export interface ExchangeCredentialTable {
   id: string;
   grant_id: string;
   consumer_unit_id: string;
-  /** The shared secret, sealed with the master key (`enc:v1:`). */
+  /** The shared secret, sealed with the master key (`enc:v1:`); empty for SM2 credentials. */
   secret: string;
+  /** How calls are signed: HMAC-SM3 with the secret, or SM2 with the consumer's key pair. */
+  algorithm: Generated<'hmac-sm3' | 'sm2'>;
+  /** The consumer's SM2 public key (hex), for SM2 credentials. */
+  public_key: string | null;
   label: string;
   status: 'active' | 'revoked';
   created_at: string;

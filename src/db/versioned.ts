@@ -9,7 +9,7 @@ import type { ChangeMethod, Database } from './schema.ts';
 import type { Tx } from './transaction.ts';
 
 /** Tables with `id` and an integer `version` column that keep history. */
-export type VersionedTable = 'units';
+export type VersionedTable = 'units' | 'registry_records';
 
 export interface ChangeMeta {
   by: { id: string; name: string } | null;
@@ -46,10 +46,10 @@ async function writeVersion(
 }
 
 /** Inserts version 1 of a record and its first history row. */
-export async function insertVersioned(
+export async function insertVersioned<T extends VersionedTable>(
   tx: Tx,
-  table: VersionedTable,
-  row: Insertable<Database[VersionedTable]> & { id: string; version: 1 },
+  table: T,
+  row: Insertable<Database[T]> & { id: string; version: 1 },
   meta: ChangeMeta,
 ): Promise<void> {
   await tx.insertInto(table).values(row).execute();
@@ -60,17 +60,19 @@ export async function insertVersioned(
  * Updates a record if its stored version is still `version` (optimistic concurrency), and
  * stores the new version. Returns false when someone else changed it first.
  */
-export async function updateVersioned(
+export async function updateVersioned<T extends VersionedTable>(
   tx: Tx,
-  table: VersionedTable,
+  table: T,
   id: string,
   version: number,
-  set: Updateable<Database[VersionedTable]>,
+  set: Updateable<Database[T]>,
   meta: ChangeMeta,
 ): Promise<boolean> {
+  // Kysely cannot type one query over a union of tables; every versioned table has `id` and
+  // `version`, which is all this statement names.
   const result = await tx
-    .updateTable(table)
-    .set({ ...set, version: version + 1 })
+    .updateTable(table as 'units')
+    .set({ ...(set as Updateable<Database['units']>), version: version + 1 })
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();

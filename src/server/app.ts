@@ -32,6 +32,12 @@ import { registerSharingRoutes } from '../modules/sharing/routes.ts';
 import { createSharingService } from '../modules/sharing/service.ts';
 import { registerExchangeRoutes } from '../modules/exchange/routes.ts';
 import { createExchangeService } from '../modules/exchange/service.ts';
+import { registerFrontendRoutes } from '../modules/frontend/routes.ts';
+import { createFrontendService } from '../modules/frontend/service.ts';
+import { registerReconciliationRoutes } from '../modules/reconciliation/routes.ts';
+import { createReconciliationService } from '../modules/reconciliation/service.ts';
+import { registerSubscriptionRoutes } from '../modules/exchange/subscription-routes.ts';
+import { createSubscriptionService } from '../modules/exchange/subscriptions.ts';
 import { registerBatchRoutes } from '../modules/batch/routes.ts';
 import { createBatchService } from '../modules/batch/service.ts';
 import { registerHistoryRoutes } from '../modules/history/routes.ts';
@@ -42,9 +48,12 @@ import { createCalendarService } from '../modules/calendar/service.ts';
 import { registerIamRoutes } from '../modules/iam/routes.ts';
 import { createIamService } from '../modules/iam/service.ts';
 import { registerOrgRoutes } from '../modules/org/routes.ts';
+import { registerRegistryRoutes } from '../modules/registry/routes.ts';
+import { createRegistryService } from '../modules/registry/service.ts';
 import { createOrgService } from '../modules/org/service.ts';
 import type { AppContext } from './context.ts';
 import { AppError, toProblem, type FieldError } from './errors.ts';
+import { registerBenchRoutes } from './bench-routes.ts';
 import { registerHealthRoutes } from './health.ts';
 import { accessPlugin } from './plugins/access.ts';
 import { platformVersion } from './version.ts';
@@ -69,6 +78,28 @@ export function createServices(ctx: AppContext) {
     isDivisionCode: knownDivisionCode,
   });
   sharing.setCredentialSource((grantId) => exchange.credentialsOfGrant(grantId));
+  // Front-end processors (前置机, EXC-06) and reconciliation (对账, COL-07).
+  const frontend = createFrontendService(ctx, {
+    audit,
+    catalog,
+    data,
+    isDivisionCode: knownDivisionCode,
+  });
+  const reconciliation = createReconciliationService(ctx, { audit, frontend });
+  exchange.setRemoteSource(frontend.remoteSource);
+  exchange.onBatchDelivered((batch) => {
+    reconciliation.recordBatch(batch).catch((error: unknown) => {
+      console.error('对账：记录批量复制批次失败', batch.batchId, error);
+    });
+  });
+  const subscriptions = createSubscriptionService(ctx, { audit, catalog, sharing, keys });
+  // The veterans' benefit registry (优抚对象信息管理, REG-01…13).
+  const registry = createRegistryService(ctx, {
+    audit,
+    calendar,
+    catalog,
+    isDivisionCode: knownDivisionCode,
+  });
   return {
     audit,
     auditSearch: createAuditSearch(ctx, audit),
@@ -80,11 +111,18 @@ export function createServices(ctx: AppContext) {
     calendar,
     batch: createBatchService(ctx, { audit, org }),
     // Who may read the history of each kind of record: units are the shared directory.
-    history: createHistoryService(ctx, { units: () => true }),
+    history: createHistoryService(ctx, {
+      units: () => true,
+      registry_records: (user, id) => registry.canRead(user, id),
+    }),
     catalog,
     data,
     sharing,
     exchange,
+    frontend,
+    reconciliation,
+    subscriptions,
+    registry,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -164,6 +202,8 @@ export async function buildApp(
   await app.register(
     async (api) => {
       registerHealthRoutes(api, ctx);
+      // Benchmark peers without any access check: only in benchmark mode (docs/performance.md).
+      if (ctx.config.benchMode) registerBenchRoutes(api, ctx, services);
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
         app.swagger(),
       );
@@ -179,6 +219,10 @@ export async function buildApp(
           registerDataRoutes(v1, services);
           registerSharingRoutes(v1, services);
           registerExchangeRoutes(v1, services);
+          registerFrontendRoutes(v1, services);
+          registerReconciliationRoutes(v1, services);
+          registerSubscriptionRoutes(v1, services);
+          registerRegistryRoutes(v1, services);
         },
         { prefix: '/v1' },
       );

@@ -28,8 +28,23 @@ export interface Config {
   importMaxRows: number;
   /** Exchange calls per second allowed per grant, on each app instance. */
   exchangeRatePerSecond: number;
+  /** Exchange calls per calendar day (Asia/Shanghai) per grant, unless the grant sets its own. */
+  exchangeDailyQuota: number;
   /** Malware scanner for uploads (path appended); unset = ClamAV when installed. */
   scanCommand: string | undefined;
+  /** Webhooks (EXC-04) may reach loopback and private networks (tests, e-government intranets). */
+  webhookAllowPrivate?: boolean;
+  /** First webhook retry delay in seconds; doubles per attempt up to an hour. */
+  webhookRetrySeconds?: number;
+  /** A notification still undelivered after this many hours is marked failed. */
+  webhookGiveUpHours?: number;
+  /** …or after this many attempts, whichever comes first. */
+  webhookMaxAttempts?: number;
+  /**
+   * Benchmarks only (MZHUB_BENCH_MODE=1): mounts the unauthenticated peer endpoints of
+   * src/server/bench-routes.ts. Never set on a real installation.
+   */
+  benchMode?: boolean;
   masterKey: MasterKey;
 }
 
@@ -132,7 +147,51 @@ const settings = {
       .max(100_000, '必须是 1–100000 之间的整数（次/秒）')
       .default(500),
   },
+  exchangeDailyQuota: {
+    env: 'MZHUB_EXCHANGE_DAILY_QUOTA',
+    schema: z.coerce
+      .number({ error: '必须是 1–1000000000 之间的整数（次/日）' })
+      .int('必须是 1–1000000000 之间的整数（次/日）')
+      .min(1, '必须是 1–1000000000 之间的整数（次/日）')
+      .max(1_000_000_000, '必须是 1–1000000000 之间的整数（次/日）')
+      .default(100_000),
+  },
   scanCommand: { env: 'MZHUB_SCAN_COMMAND', schema: z.string().optional() },
+  webhookAllowPrivate: {
+    env: 'MZHUB_WEBHOOK_ALLOW_PRIVATE',
+    schema: z.union([z.boolean(), boolText], { error: '必须是 true 或 false' }).default(false),
+  },
+  webhookRetrySeconds: {
+    env: 'MZHUB_WEBHOOK_RETRY_SECONDS',
+    schema: z.coerce
+      .number({ error: '必须是 1–3600 之间的整数（秒）' })
+      .int('必须是 1–3600 之间的整数（秒）')
+      .min(1, '必须是 1–3600 之间的整数（秒）')
+      .max(3600, '必须是 1–3600 之间的整数（秒）')
+      .default(5),
+  },
+  webhookGiveUpHours: {
+    env: 'MZHUB_WEBHOOK_GIVE_UP_HOURS',
+    schema: z.coerce
+      .number({ error: '必须是 1–720 之间的整数（小时）' })
+      .int('必须是 1–720 之间的整数（小时）')
+      .min(1, '必须是 1–720 之间的整数（小时）')
+      .max(720, '必须是 1–720 之间的整数（小时）')
+      .default(72),
+  },
+  webhookMaxAttempts: {
+    env: 'MZHUB_WEBHOOK_MAX_ATTEMPTS',
+    schema: z.coerce
+      .number({ error: '必须是 1–1000 之间的整数（次）' })
+      .int('必须是 1–1000 之间的整数（次）')
+      .min(1, '必须是 1–1000 之间的整数（次）')
+      .max(1000, '必须是 1–1000 之间的整数（次）')
+      .default(100),
+  },
+  benchMode: {
+    env: 'MZHUB_BENCH_MODE',
+    schema: z.union([z.boolean(), boolText], { error: '必须是 true 或 false' }).default(false),
+  },
   masterKey: { env: 'MZHUB_MASTER_KEY', schema: z.string().optional() },
   masterKeyFile: { env: 'MZHUB_MASTER_KEY_FILE', schema: z.string().optional() },
 } as const;
@@ -242,7 +301,13 @@ export function loadConfig(env: Env = process.env): Config {
     importMaxBytes: (values.importMaxMegabytes as number) * 1024 * 1024,
     importMaxRows: values.importMaxRows as number,
     exchangeRatePerSecond: values.exchangeRatePerSecond as number,
+    exchangeDailyQuota: values.exchangeDailyQuota as number,
     scanCommand: values.scanCommand as string | undefined,
+    webhookAllowPrivate: values.webhookAllowPrivate as boolean,
+    webhookRetrySeconds: values.webhookRetrySeconds as number,
+    webhookGiveUpHours: values.webhookGiveUpHours as number,
+    webhookMaxAttempts: values.webhookMaxAttempts as number,
+    benchMode: values.benchMode as boolean,
     masterKey,
   };
 }

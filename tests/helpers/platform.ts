@@ -85,6 +85,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     importMaxBytes: 64 * 1024 * 1024,
     importMaxRows: 1_000_000,
     exchangeRatePerSecond: 500,
+    exchangeDailyQuota: 100_000,
     scanCommand: undefined,
     masterKey: new MasterKey(randomBytes(32)),
     ...overrides,

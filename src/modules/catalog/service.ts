@@ -168,7 +168,27 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
     codes: string[],
   ) => Promise<Set<string>> = () => Promise.resolve(new Set());
 
+  /**
+   * Rules other modules hold over particular entries: the registry keeps its own entry from
+   * being shared or opened without the ministry's approval (REG-12). Set by that module.
+   */
+  let exposureGuard: (
+    t: Tx | typeof db,
+    content: EntryContent,
+    ownCode: string | undefined,
+  ) => Promise<ComplianceFinding[]> = () => Promise.resolve([]);
+
   async function findingsFor(
+    t: Tx | typeof db,
+    content: EntryContent,
+    provider: { id: string; name: string; creditCode: string | null },
+    ownCode?: string,
+  ): Promise<ComplianceFinding[]> {
+    const guarded = await exposureGuard(t, content, ownCode);
+    return [...guarded, ...(await findingsOf(t, content, provider, ownCode))];
+  }
+
+  async function findingsOf(
     t: Tx | typeof db,
     content: EntryContent,
     provider: { id: string; name: string; creditCode: string | null },
@@ -377,10 +397,27 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
     return unit;
   }
 
+  /** Told of each publication inside its transaction (the exchange registers its interfaces). */
+  const publishListeners: ((
+    tx: Tx,
+    entry: { id: string; code: string; providerUnitId: string; content: EntryContent },
+    by: AuditContext,
+  ) => Promise<void>)[] = [];
+
   const service = {
+    /** Adds a listener run inside each publishing transaction; a failure undoes the publication. */
+    onPublish(listener: (typeof publishListeners)[number]) {
+      publishListeners.push(listener);
+    },
+
     /** Wires the source of onward-sharing consents (the sharing module's grants). */
     setOnwardConsentSource(source: typeof onwardConsent) {
       onwardConsent = source;
+    },
+
+    /** Wires the registry's rule over its own catalog entry (REG-12). */
+    setExposureGuard(guard: typeof exposureGuard) {
+      exposureGuard = guard;
     },
 
     async createEntry(
@@ -711,6 +748,10 @@ export function createCatalogService(ctx: AppContext, deps: { audit: AuditServic
             );
           }
           await setLive(tx, working.id, true);
+          for (const listener of publishListeners) {
+            const entry = { id, code: r.code, providerUnitId: r.provider_unit_id };
+            await listener(tx, { ...entry, content: parseContent(working.content) }, by);
+          }
           resourceSet.published_version = r.working_version;
           resourceSet.maintained_at = at;
           resourceSet.name = working.name;

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { DataImportTable } from '../../db/schema.ts';
 import { withTransaction, type Tx } from '../../db/transaction.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
@@ -787,6 +787,62 @@ export function createDataService(
           outcome: written.added ? ('added' as const) : written.updated ? ('updated' as const) : ('unchanged' as const),
         };
       });
+    },
+
+    /**
+     * Applies rows validated elsewhere — a front-end processor's publication (EXC-06) — in
+     * the caller's transaction, as one change: rows are upserted by key as an import does
+     * (replaced versions to history, unchanged rows untouched), removed keys' last versions
+     * go to history, and the row count is refreshed. Chunks keep memory flat.
+     */
+    async applyChange(
+      tx: Tx,
+      resource: { id: string; no: number },
+      by: { id: string; name: string; reason: string },
+      chunks: AsyncIterable<{ rows: { key: string; data: string }[]; removeKeys: string[] }>,
+    ) {
+      const at = now();
+      const change = await tx
+        .insertInto('data_changes')
+        .values({ resource_id: resource.id, method: 'api', at, by_id: by.id, by_name: by.name, import_id: null, reason: by.reason })
+        .returning('no')
+        .executeTakeFirstOrThrow();
+      const changeNo = Number(change.no);
+      const counts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
+      for await (const chunk of chunks) {
+        if (chunk.rows.length > 0) {
+          const rows = chunk.rows.map((r) => ({ ...r, hash: rowHash(r.data) }));
+          const written = await writeRows(tx, resource.no, rows, changeNo);
+          if (written.duplicates.length > 0) {
+            throw new AppError('conflict', 'row.duplicate_key', '同一次写入中主键重复');
+          }
+          counts.added += written.added;
+          counts.updated += written.updated;
+          counts.unchanged += written.unchanged;
+        }
+        if (chunk.removeKeys.length > 0) {
+          const ofKeys = { resource_no: resource.no, keys: chunk.removeKeys };
+          await tx
+            .insertInto('resource_row_history')
+            .columns(['resource_no', 'row_key', 'version', 'data', 'hash', 'change_no', 'superseded_by'])
+            .expression((eb) =>
+              eb
+                .selectFrom('resource_rows')
+                .select(['resource_no', 'row_key', 'version', 'data', 'hash', 'change_no', sql<number>`cast(${changeNo} as integer)`.as('superseded_by')])
+                .where('resource_no', '=', ofKeys.resource_no)
+                .where('row_key', 'in', ofKeys.keys),
+            )
+            .execute();
+          const gone = await tx
+            .deleteFrom('resource_rows')
+            .where('resource_no', '=', ofKeys.resource_no)
+            .where('row_key', 'in', ofKeys.keys)
+            .executeTakeFirst();
+          counts.removed += Number(gone.numDeletedRows);
+        }
+      }
+      await refreshRowCount(tx, resource.id, resource.no, at);
+      return { changeNo, ...counts };
     },
   };
   return service;

@@ -31,6 +31,12 @@ export const permissions = {
   'sharing.manage': '设置共享办理时限等策略',
   'batch.view': '查看批量修改申请',
   'batch.approve': '审批并执行批量修改',
+  'registry.read': '查阅本级及下级优抚对象信息',
+  'registry.enter': '录入优抚对象信息、提出变更申请（乡镇、县级）',
+  'registry.check': '逐条逐项复核并上报优抚对象信息、清理问题数据（县级）',
+  'registry.review': '审核优抚对象信息（市级）',
+  'registry.approve': '审批优抚对象信息并生成证书编号（省级）',
+  'registry.manage': '设置优抚类别、证书编号规则、申报期限，锁定数据（省级）',
 } as const;
 
 export type Permission = keyof typeof permissions;
@@ -93,6 +99,36 @@ export const roles = {
   sharing_approver: { name: '共享审批员', kind: 'business', permissions: ['sharing.approve'] },
   /** 单位审计员: the unit's own usage logs, as provider and as consumer (AUD-03). */
   unit_auditor: { name: '单位日志审查员', kind: 'business', permissions: ['audit.unit_read'] },
+  /** 优抚信息录入员 (乡镇、县级民政). */
+  registry_enterer: {
+    name: '优抚信息录入员',
+    kind: 'business',
+    permissions: ['registry.enter', 'registry.read'],
+  },
+  /** 优抚信息复核员 (县级民政): re-checks and reports township entries. */
+  registry_checker: {
+    name: '优抚信息复核员',
+    kind: 'business',
+    permissions: ['registry.check', 'registry.read'],
+  },
+  /** 优抚信息审核员 (市级民政). */
+  registry_reviewer: {
+    name: '优抚信息审核员',
+    kind: 'business',
+    permissions: ['registry.review', 'registry.read'],
+  },
+  /** 优抚信息审批员 (省级民政). */
+  registry_approver: {
+    name: '优抚信息审批员',
+    kind: 'business',
+    permissions: ['registry.approve', 'registry.read'],
+  },
+  /** 优抚信息管理员 (省级): settings, lock, screening, historical data. */
+  registry_manager: {
+    name: '优抚信息管理员',
+    kind: 'business',
+    permissions: ['registry.manage', 'registry.read'],
+  },
 } as const satisfies Record<string, RoleDefinition>;
 
 export type Role = keyof typeof roles;
@@ -106,6 +142,7 @@ export const allRoles = Object.keys(roles) as Role[];
 export const exclusiveRoleSets: readonly (readonly Role[])[] = [
   ['data_entry', 'data_reviewer', 'data_approver'],
   ['catalog_editor', 'catalog_reviewer'],
+  ['registry_enterer', 'registry_checker', 'registry_reviewer', 'registry_approver'],
 ];
 
 export function isRole(value: string): value is Role {

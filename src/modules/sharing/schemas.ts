@@ -1,6 +1,7 @@
 /** API shapes of sharing requests (共享申请), grants (授权), supervision and notifications. */
 import { z } from 'zod';
 import { provisionModes } from '../catalog/elements.ts';
+import { maskRuleCodes } from '../exchange/masking.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 
@@ -78,6 +79,10 @@ export const RequestAction = z.object({
   periodEnd: isoDate.optional(),
   /** Provider approving: consent to onward sharing / opening, when asked. */
   allowOnward: z.boolean().optional(),
+  /** Provider approving: masking per granted data item (脱敏); 'none' shows a sensitive item in clear. */
+  masking: z.record(z.string().min(1).max(63), z.enum([...maskRuleCodes, 'none'])).optional(),
+  /** Provider approving: calls allowed per day (default: the platform's setting). */
+  dailyQuota: z.number().int().min(1).max(1_000_000_000).optional(),
   /** Sharing authority resolving a dispute. */
   outcome: z.enum(['approve', 'refuse', 'return']).optional(),
 });
@@ -122,6 +127,10 @@ export const Grant = z.object({
   deliveredAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
   revokeReason: z.string().nullable(),
+  /** Masking in force per data item (decided by the provider, else the default for sensitive items). */
+  masking: z.record(z.string(), z.enum(maskRuleCodes)),
+  /** Calls allowed per day; null = the platform's default. */
+  dailyQuota: z.number().nullable(),
 });
 export type Grant = z.infer<typeof Grant>;
 

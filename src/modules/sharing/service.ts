@@ -23,6 +23,7 @@ import type { AppContext } from '../../server/context.ts';
 import type { AuditContext, AuditService } from '../audit/service.ts';
 import type { CalendarService } from '../calendar/service.ts';
 import { provisionModes } from '../catalog/elements.ts';
+import { effectiveMasking, parseMaskDecision } from '../exchange/masking.ts';
 import type { CatalogService } from '../catalog/service.ts';
 import type { SessionUser } from '../iam/auth.ts';
 import { roles as roleTable, type Permission } from '../iam/permissions.ts';
@@ -318,6 +319,12 @@ export function createSharingService(
       deliveredAt: g.delivered_at,
       revokedAt: g.revoked_at,
       revokeReason: g.revoke_reason,
+      masking: effectiveMasking(
+        published?.content.dataItems ?? [],
+        JSON.parse(g.fields) as string[],
+        parseMaskDecision(g.masking),
+      ),
+      dailyQuota: g.daily_quota,
     };
   }
 
@@ -821,6 +828,8 @@ export function createSharingService(
           let fields = asked;
           let periodEnd = r.period_end;
           let onward = false;
+          let masking: Record<string, string> | null = null;
+          let dailyQuota: number | null = null;
           if (action === 'approve' && r.status === 'provider_review') {
             if (input.fields) {
               const extraFields = input.fields.filter((f) => !asked.includes(f));
@@ -844,12 +853,24 @@ export function createSharingService(
               periodEnd = input.periodEnd;
             }
             onward = r.onward_requested === 1 && input.allowOnward === true;
+            const notGranted = Object.keys(input.masking ?? {}).filter((f) => !fields.includes(f));
+            if (notGranted.length > 0) {
+              throw new AppError(
+                'invalid',
+                'sharing.masking_field_not_granted',
+                `脱敏规则只能针对批准的信息项：${notGranted.join('、')}`,
+              );
+            }
+            masking = input.masking ?? null;
+            dailyQuota = input.dailyQuota ?? null;
           }
           set.approved_fields = JSON.stringify(fields);
           set.approved_period_end = periodEnd;
           set.onward_allowed = onward ? 1 : 0;
           extra.fields = fields;
           extra.periodEnd = periodEnd;
+          if (masking) extra.masking = masking;
+          if (dailyQuota) extra.dailyQuota = dailyQuota;
           await t
             .insertInto('sharing_grants')
             .values({
@@ -870,6 +891,8 @@ export function createSharingService(
               revoked_at: null,
               revoked_by: null,
               revoke_reason: null,
+              masking: masking ? JSON.stringify(masking) : null,
+              daily_quota: dailyQuota,
             })
             .execute();
           await openStep(

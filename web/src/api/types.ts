@@ -772,7 +772,14 @@ export interface SharingActionInput {
   periodEnd?: string;
   allowOnward?: boolean;
   outcome?: 'approve' | 'refuse' | 'return';
+  /** Provider approving: masking per granted item (脱敏); 'none' shows a sensitive item in clear. */
+  masking?: Record<string, MaskRule | 'none'>;
+  /** Provider approving: calls allowed per day (default: the platform's setting). */
+  dailyQuota?: number;
 }
+
+/** 脱敏规则 of exchange answers (docs/exchange.md). */
+export type MaskRule = 'id_6_4' | 'name_first' | 'phone_3_4' | 'keep_last_4' | 'full';
 
 export interface SharingStep {
   id: number;
@@ -812,6 +819,10 @@ export interface SharingGrant {
   deliveredAt: string | null;
   revokedAt: string | null;
   revokeReason: string | null;
+  /** Masking in force per data item. */
+  masking: Record<string, MaskRule>;
+  /** Calls allowed per day; null = the platform's default. */
+  dailyQuota: number | null;
 }
 
 export interface SharingErrorReport {

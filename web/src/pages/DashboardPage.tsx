@@ -7,6 +7,7 @@ import { catalogApi, divisionApi, healthApi, unitApi } from '../api/endpoints';
 import type { DivisionStats, Health, UnitStats } from '../api/types';
 import { useAuth, useUser } from '../auth/AuthContext';
 import PageHeader from '../components/PageHeader';
+import RegistryDashboardCard from './registry/DashboardCard';
 import { canSee, pageRoutes } from '../routes';
 import { engineLabels, formatLongDate, shanghaiDate } from '../utils/format';
 
@@ -191,6 +192,7 @@ export default function DashboardPage() {
           </Card>
         </Col>
       </Row>
+      {can('registry.read') && <RegistryDashboardCard />}
       <Card variant="borderless" title="常用功能" style={{ marginTop: 16 }}>
         <Row gutter={[16, 16]}>
           {shortcuts

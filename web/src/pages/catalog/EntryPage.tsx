@@ -39,6 +39,7 @@ import PageHeader from '../../components/PageHeader';
 import { formatDate, formatDateTime } from '../../utils/format';
 import { StatusTag, useVocabularies, type Vocab } from './common';
 import DataTab from './DataTab';
+import InterfacesTab from '../exchange/InterfacesTab';
 import EntryContentView from './EntryContentView';
 import FindingsList from './FindingsList';
 
@@ -618,6 +619,15 @@ export default function EntryPage() {
                   key: 'data',
                   label: <span data-testid="entry-tab-data">数据（{entry.rowCount} 行）</span>,
                   children: <DataTab entry={entry} onChanged={() => void load()} />,
+                },
+              ]
+            : []),
+          ...(entry.live
+            ? [
+                {
+                  key: 'interfaces',
+                  label: <span data-testid="entry-tab-interfaces">接口</span>,
+                  children: <InterfacesTab entryId={entry.id} />,
                 },
               ]
             : []),

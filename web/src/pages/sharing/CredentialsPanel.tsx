@@ -23,9 +23,17 @@ interface Credential {
   label: string;
   grantId: string;
   status: 'active' | 'revoked';
+  /** HMAC-SM3 with the secret, or SM2 with the consumer's own key pair. */
+  algorithm?: 'hmac-sm3' | 'sm2';
   createdAt: string;
   revokedAt: string | null;
 }
+
+/** What issuing returns: the secret (null for SM2) and the interfaces the grant may call. */
+type Issued = Credential & {
+  secret: string | null;
+  interfaces?: { code: string; mode: string }[];
+};
 
 const when = (iso: string | null) =>
   iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—';
@@ -35,8 +43,8 @@ export function CredentialsPanel({ grantId, usable }: { grantId: string; usable:
   const [items, setItems] = useState<Credential[]>([]);
   const [loading, setLoading] = useState(true);
   const [issuing, setIssuing] = useState(false);
-  const [issued, setIssued] = useState<(Credential & { secret: string }) | null>(null);
-  const [form] = Form.useForm<{ label: string }>();
+  const [issued, setIssued] = useState<Issued | null>(null);
+  const [form] = Form.useForm<{ label: string; publicKey?: string }>();
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -57,12 +65,13 @@ export function CredentialsPanel({ grantId, usable }: { grantId: string; usable:
   }, [load]);
 
   const issue = async () => {
-    const { label } = await form.validateFields();
+    const { label, publicKey } = await form.validateFields();
     try {
-      const created = await api.post<Credential & { secret: string }>(
-        '/api/v1/exchange/credentials',
-        { grantId, label },
-      );
+      const created = await api.post<Issued>('/api/v1/exchange/credentials', {
+        grantId,
+        label,
+        ...(publicKey?.trim() ? { publicKey: publicKey.trim() } : {}),
+      });
       setIssuing(false);
       form.resetFields();
       setIssued(created);
@@ -105,7 +114,8 @@ export function CredentialsPanel({ grantId, usable }: { grantId: string; usable:
       data-testid="credentials-panel"
     >
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-        业务系统用凭证对每次调用签名（HMAC-SM3），调用方式见接口文档
+        业务系统用凭证对每次调用签名（HMAC-SM3 或
+        SM2），请求头带接口编码（见目录条目的“接口”页），调用方式见接口文档
         docs/exchange.md。可同时持有两个凭证以便轮换：先启用新凭证，再吊销旧凭证。
       </Typography.Paragraph>
       <Table<Credential>
@@ -122,6 +132,11 @@ export function CredentialsPanel({ grantId, usable }: { grantId: string; usable:
             render: (v: string) => <span className="mono">{v}</span>,
           },
           { title: '用途', dataIndex: 'label' },
+          {
+            title: '签名方式',
+            dataIndex: 'algorithm',
+            render: (v: Credential['algorithm']) => (v === 'sm2' ? 'SM2' : 'HMAC-SM3'),
+          },
           {
             title: '状态',
             dataIndex: 'status',
@@ -166,6 +181,13 @@ export function CredentialsPanel({ grantId, usable }: { grantId: string; usable:
           >
             <Input maxLength={100} data-testid="credential-label" />
           </Form.Item>
+          <Form.Item
+            name="publicKey"
+            label="SM2 公钥（可选）"
+            extra="填写本单位业务系统的 SM2 公钥（04 开头的十六进制或 PEM），则用对应私钥做 SM2 签名，平台不生成密钥；不填则生成 HMAC-SM3 密钥。"
+          >
+            <Input.TextArea rows={3} maxLength={1000} data-testid="credential-public-key" />
+          </Form.Item>
         </Form>
       </Modal>
       <Modal
@@ -191,10 +213,21 @@ export function CredentialsPanel({ grantId, usable }: { grantId: string; usable:
             <Typography.Text copyable className="mono" data-testid="credential-id">
               {issued.id}
             </Typography.Text>
-            <Typography.Text>密钥</Typography.Text>
-            <Typography.Text copyable className="mono" data-testid="credential-secret">
-              {issued.secret}
-            </Typography.Text>
+            {issued.secret !== null ? (
+              <>
+                <Typography.Text>密钥</Typography.Text>
+                <Typography.Text copyable className="mono" data-testid="credential-secret">
+                  {issued.secret}
+                </Typography.Text>
+              </>
+            ) : (
+              <Typography.Text>签名方式：SM2（用与所登记公钥配对的私钥签名）</Typography.Text>
+            )}
+            {issued.interfaces && issued.interfaces.length > 0 && (
+              <Typography.Text type="secondary" data-testid="credential-interfaces">
+                可调用的接口：{issued.interfaces.map((i) => i.code).join('、')}
+              </Typography.Text>
+            )}
           </Space>
         )}
       </Modal>

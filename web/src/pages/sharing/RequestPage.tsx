@@ -55,6 +55,13 @@ import PageHeader from '../../components/PageHeader';
 import { formatDateTime, shanghaiDate } from '../../utils/format';
 import { CredentialsPanel } from './CredentialsPanel';
 import {
+  MaskingFormItems,
+  grantMaskingText,
+  maskingDecision,
+  type MaskingValues,
+} from '../exchange/MaskingFields';
+import { SubscriptionsPanel } from './SubscriptionsPanel';
+import {
   GrantStatusTag,
   RequestStatusTag,
   StepStateTag,
@@ -122,7 +129,7 @@ const actionHints: Partial<Record<SharingActionName, string>> = {
   resolve: '协调结果：予以共享（生成授权，待平台交付）、不予共享，或退回提供方重新审批。',
 };
 
-interface ActionValues {
+interface ActionValues extends MaskingValues {
   note?: string;
   fields?: string[];
   periodEnd?: Dayjs | null;
@@ -160,6 +167,7 @@ function ActionModal({
       const end = v.periodEnd?.format('YYYY-MM-DD');
       if (end && end !== detail.periodEnd) input.periodEnd = end;
       if (detail.onwardRequested) input.allowOnward = v.allowOnward === true;
+      Object.assign(input, maskingDecision(v, input.fields));
     }
     if (action === 'resolve') input.outcome = v.outcome;
     setBusy(true);
@@ -268,6 +276,7 @@ function ActionModal({
                 data-testid="approve-period-end"
               />
             </Form.Item>
+            <MaskingFormItems fields={detail.fields} granted={granted} />
             {detail.onwardRequested && (
               <Form.Item name="allowOnward" valuePropName="checked">
                 <Checkbox data-testid="approve-allow-onward">
@@ -1092,6 +1101,16 @@ export default function RequestPage() {
                     children: grant.modes.map(modeLabel).join('、'),
                   },
                   {
+                    key: 'masking',
+                    label: '脱敏规则',
+                    children: <span data-testid="grant-masking">{grantMaskingText(grant)}</span>,
+                  },
+                  {
+                    key: 'quota',
+                    label: '每日调用限额',
+                    children: grant.dailyQuota ? `${grant.dailyQuota} 次` : '平台默认',
+                  },
+                  {
                     key: 'onward',
                     label: '再共享或开放',
                     children: grant.onwardAllowed ? '提供方同意' : '不得再共享或开放',
@@ -1126,6 +1145,15 @@ export default function RequestPage() {
           {grant && isConsumer && (
             <div style={{ marginBottom: 16 }}>
               <CredentialsPanel grantId={grant.id} usable={grant.status === 'active'} />
+            </div>
+          )}
+          {grant && isConsumer && (
+            <div style={{ marginBottom: 16 }}>
+              <SubscriptionsPanel
+                grantId={grant.id}
+                usable={grant.status === 'active'}
+                subscribable={grant.modes.includes('subscribe')}
+              />
             </div>
           )}
           <Card variant="borderless" size="small" title="流转记录" style={{ marginBottom: 16 }}>
