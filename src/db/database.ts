@@ -61,8 +61,44 @@ export function openDatabase(
   // 64 MB of page cache (default 2 MB): a million-row import into the row store's key index
   // runs twice as fast when the index's hot pages stay in memory.
   sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return { db, engine, sqlite, close: () => db.destroy() };
+}
+
+/** How many distinct statements the SQLite handle keeps prepared. */
+const statementCacheSize = 1000;
+
+/**
+ * The SQLite handle Kysely sees, with `prepare` reusing statements by their SQL text. Kysely
+ * prepares every query afresh, which costs more than running a point lookup; the same few
+ * hundred statements are used again and again. A statement still being iterated (a stream) is
+ * never handed out twice: a fresh one is prepared instead.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      const cached = cache.get(sql);
+      if (cached && !cached.busy) {
+        // Most recently used last, so the oldest is evicted first.
+        cache.delete(sql);
+        cache.set(sql, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(sql);
+      if (!cached) {
+        cache.set(sql, statement);
+        if (cache.size > statementCacheSize) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+      }
+      return statement;
+    },
+  };
 }
 
 /** Applies every pending migration; returns the schema version now in force. */
