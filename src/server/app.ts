@@ -78,6 +78,7 @@ export function createServices(ctx: AppContext) {
     isDivisionCode: knownDivisionCode,
   });
   sharing.setCredentialSource((grantId) => exchange.credentialsOfGrant(grantId));
+  sharing.onGrantRevoked((grantId) => exchange.forgetGrant(grantId));
   // Front-end processors (前置机, EXC-06) and reconciliation (对账, COL-07).
   const frontend = createFrontendService(ctx, {
     audit,

@@ -111,6 +111,8 @@ export interface BatchDelivery {
 
 /** How long a resource's data items are cached (a new catalog version is seen after this). */
 const shapeTtlMs = 10_000;
+/** How long a credential row and an active grant are trusted without reading them again. */
+const authCacheMs = 1000;
 /** How long a remote source's answer to holds() is trusted. */
 const holdsTtlMs = 10_000;
 /** The most keys one verify or query call may carry. */
@@ -135,6 +137,19 @@ export function createExchangeService(
   const shapes = new Map<string, ResourceShape>();
   /** Nonces seen within the clock-skew window, with when they expire (per instance). */
   const nonces = new Map<string, number>();
+  /** The same nonces in arrival (= expiry) order, consumed from `nonceHead`. */
+  const nonceQueue: [number, string][] = [];
+  let nonceHead = 0;
+  /**
+   * Credentials and active grants read in the last second. Reading both on every call cost
+   * more than the rest of the check together; a revocation on this instance drops them at
+   * once, and another instance sees it within `authCacheMs`.
+   */
+  const credentialCache = new Map<
+    string,
+    { row: NonNullable<Awaited<ReturnType<typeof readCredential>>>; at: number }
+  >();
+  const grantCache = new Map<string, { grant: ExchangeCaller['grant']; at: number }>();
   /** Token buckets per grant: calls per second, enforced in memory per instance. */
   const buckets = new Map<string, { tokens: number; at: number }>();
   const ratePerSecond = ctx.config.exchangeRatePerSecond;
@@ -158,13 +173,60 @@ export function createExchangeService(
   }
 
   function rememberNonce(nonce: string, at: number): boolean {
-    if (nonces.size > 100_000) {
-      for (const [n, until] of nonces) if (until < at) nonces.delete(n);
+    // Nonces expire in the order they arrive: prune from the head of the queue, so each call
+    // costs the same however many nonces the window holds.
+    while (nonceHead < nonceQueue.length && nonceQueue[nonceHead]![0] < at) {
+      const [until, expired] = nonceQueue[nonceHead++]!;
+      if (nonces.get(expired) === until) nonces.delete(expired);
+    }
+    if (nonceHead > 50_000) {
+      nonceQueue.splice(0, nonceHead);
+      nonceHead = 0;
     }
     const until = nonces.get(nonce);
     if (until !== undefined && until >= at) return false;
-    nonces.set(nonce, at + 2 * maxClockSkewMs);
+    const expires = at + 2 * maxClockSkewMs;
+    nonces.set(nonce, expires);
+    nonceQueue.push([expires, nonce]);
     return true;
+  }
+
+  function readCredential(credentialId: string) {
+    return db
+      .selectFrom('exchange_credentials as c')
+      .innerJoin('units as u', 'u.id', 'c.consumer_unit_id')
+      .select([
+        'c.secret',
+        'c.algorithm',
+        'c.public_key',
+        'c.status',
+        'c.grant_id',
+        'c.consumer_unit_id',
+        'u.name',
+        'u.credit_code',
+      ])
+      .where('c.id', '=', credentialId)
+      .executeTakeFirst();
+  }
+
+  /** The credential row of a call, read at most once per `authCacheMs` per credential. */
+  async function credentialRow(credentialId: string, at: number) {
+    const cached = credentialCache.get(credentialId);
+    if (cached && at - cached.at >= 0 && at - cached.at < authCacheMs) return cached.row;
+    const row = await readCredential(credentialId);
+    if (row) credentialCache.set(credentialId, { row, at });
+    else credentialCache.delete(credentialId);
+    return row;
+  }
+
+  /** The active grant of a call; only active grants are kept, so a delivery is seen at once. */
+  async function activeGrant(grantId: string, at: number) {
+    const cached = grantCache.get(grantId);
+    if (cached && at - cached.at >= 0 && at - cached.at < authCacheMs) return cached.grant;
+    const grant = await sharing.activeGrant(grantId);
+    if (grant) grantCache.set(grantId, { grant, at });
+    else grantCache.delete(grantId);
+    return grant;
   }
 
   function takeToken(grantId: string, at: number): boolean {
@@ -491,7 +553,11 @@ export function createExchangeService(
     return { entry, items: rows.map((r) => toInterfaceView(r, entry)) };
   }
 
-  /** Rows of a batch copy page by page, the granted fields read by the database's JSON functions. */
+  /**
+   * Rows of a batch copy page by page. Each stored row is parsed once here: per-field JSON
+   * functions in the database cost more (SQLite's json_extract re-parses the row for every
+   * field; PostgreSQL's text→jsonb cast per field was six times slower than one JSON.parse).
+   */
   async function* batchRows(
     caller: ExchangeCaller,
     options: { after: string; since: number | undefined; limit: number | undefined },
@@ -501,25 +567,25 @@ export function createExchangeService(
     let after = options.after;
     let left = options.limit ?? Number.POSITIVE_INFINITY;
     const pageSize = 5000;
-    const extract = fields.map((f) =>
-      ctx.engine === 'postgres'
-        ? sql<unknown>`(data::jsonb)->${f}`.as(f)
-        : sql<unknown>`json_extract(data, ${`$.${f}`})`.as(f),
-    );
     while (left > 0) {
       let q = db
         .selectFrom('resource_rows')
-        .select(['row_key', ...extract])
+        .select(['row_key', 'data'])
         .where('resource_no', '=', no)
         .where('row_key', '>', after);
       if (options.since !== undefined) q = q.where('change_no', '>', options.since);
       const size = Math.min(pageSize, left);
-      const page = (await q.orderBy('row_key').limit(size).execute()) as Record<string, unknown>[];
-      if (page.length === 0) return;
-      yield page;
-      left -= page.length;
-      after = page.at(-1)!.row_key as string;
-      if (page.length < size) return;
+      const stored = await q.orderBy('row_key').limit(size).execute();
+      if (stored.length === 0) return;
+      yield stored.map(({ data }) => {
+        const all = JSON.parse(data) as Record<string, unknown>;
+        const granted: Record<string, unknown> = {};
+        for (const f of fields) granted[f] = all[f] ?? null;
+        return granted;
+      });
+      left -= stored.length;
+      after = stored.at(-1)!.row_key;
+      if (stored.length < size) return;
     }
   }
 
@@ -700,6 +766,7 @@ export function createExchangeService(
           .set({ status: 'revoked', revoked_at: now().toISOString(), revoked_by: user.id })
           .where('id', '=', id)
           .execute();
+        credentialCache.delete(id);
         await audit.appendBy(t, by, {
           action: 'exchange.credential_revoke',
           result: 'success',
@@ -710,6 +777,11 @@ export function createExchangeService(
     },
 
     // ---- the interface registry ----
+
+    /** Forgets what this instance trusts about a grant (called when it is revoked). */
+    forgetGrant(grantId: string) {
+      grantCache.delete(grantId);
+    },
 
     /** The interfaces of a published entry, with parameters and an example call. */
     async interfaces(entryId: string) {
@@ -838,21 +910,7 @@ export function createExchangeService(
           '接口编码格式不正确：请使用目录条目“接口”页列出的编码，如 S-301002-000001-2-001',
         );
       }
-      const row = await db
-        .selectFrom('exchange_credentials as c')
-        .innerJoin('units as u', 'u.id', 'c.consumer_unit_id')
-        .select([
-          'c.secret',
-          'c.algorithm',
-          'c.public_key',
-          'c.status',
-          'c.grant_id',
-          'c.consumer_unit_id',
-          'u.name',
-          'u.credit_code',
-        ])
-        .where('c.id', '=', credentialId)
-        .executeTakeFirst();
+      const row = await credentialRow(credentialId, at);
       if (!row) throw new AppError('unauthenticated', 'exchange.credential_unknown', '凭证不存在');
       const text = stringToSign({
         method: request.method,
@@ -890,7 +948,7 @@ export function createExchangeService(
         consumerUnitName: row.name,
       };
       const meta = request.meta ?? {};
-      const grant = await sharing.activeGrant(row.grant_id);
+      const grant = await activeGrant(row.grant_id, at);
       if (!grant) {
         const { grant: g, error } = await inactiveGrantError(row.grant_id);
         if (g) {
@@ -1132,7 +1190,7 @@ export function createExchangeService(
       const { shape, after, changeNo, nextAfter } = prepared;
       const masks = masksOf(caller, shape);
       const masked = fields.filter((f) => masks[f]);
-      // SQLite's json_extract gives logical values as 1/0; they go out as true/false.
+      // Logical values stored as 1/0 go out as true/false.
       const logical = new Set(shape.items.filter((i) => i.type === 'L').map((i) => i.identifier));
       const value = (f: string, v: unknown) => {
         const plain = logical.has(f) && typeof v === 'number' ? v === 1 : v;

@@ -545,6 +545,8 @@ export function createSharingService(
   }
 
   /** Credentials issued on a grant; set by the exchange module, which is built after this one. */
+  /** Told of each revoked grant once its revocation is committed (the exchange drops its cache). */
+  const revokeListeners: ((grantId: string) => void)[] = [];
   let credentialsOf: (grantId: string) => Promise<{ id: string; issuedAt: string }[]> = () =>
     Promise.resolve([]);
 
@@ -553,6 +555,10 @@ export function createSharingService(
 
     setCredentialSource(source: typeof credentialsOf) {
       credentialsOf = source;
+    },
+
+    onGrantRevoked(listener: (grantId: string) => void) {
+      revokeListeners.push(listener);
     },
 
     async policyView() {
@@ -1252,6 +1258,7 @@ export function createSharingService(
           },
         );
       });
+      for (const listener of revokeListeners) listener(grantId);
       const after = await db
         .selectFrom('sharing_grants')
         .selectAll()
