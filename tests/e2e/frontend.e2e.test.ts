@@ -124,6 +124,8 @@ describe('front-end processors and reconciliation', () => {
       // Register: the secret is shown once.
       await page.getByTestId('node-register').click();
       await page.getByTestId('node-name').fill('民政业务库前置机');
+      // A click during a dialog's opening animation can be lost on a busy machine.
+      await page.locator('.ant-zoom-appear').waitFor({ state: 'detached' });
       await page.locator('.ant-modal-footer .ant-btn-primary').click();
       const secretBox = page.getByTestId('node-secret');
       await secretBox.waitFor();
@@ -140,6 +142,8 @@ describe('front-end processors and reconciliation', () => {
       // Assign 优抚对象基础信息 to the node, publishing to the platform.
       await page.getByTestId(`resource-map-${code}`).click();
       await page.getByTestId('map-mode').waitFor();
+      // A click during a dialog's opening animation can be lost on a busy machine.
+      await page.locator('.ant-zoom-appear').waitFor({ state: 'detached' });
       await page.locator('.ant-modal-footer .ant-btn-primary').click();
       await page
         .locator('[data-testid="frontend-resources-table"] .ant-table-row', { hasText: code })

@@ -109,15 +109,21 @@ async function statusIs(page: Page, status: string): Promise<void> {
 /** Clicks an action button of the request page and confirms its dialog (with a note). */
 async function act(page: Page, action: string, note?: string): Promise<void> {
   await page.getByTestId(`request-action-${action}`).click();
-  const modal = page.locator(`[data-testid="action-modal"][data-action="${action}"] .ant-modal`);
-  await modal.waitFor();
-  // A click during the opening animation can be lost on a busy machine: wait for it to end.
-  await page
-    .locator(`[data-testid="action-modal"][data-action="${action}"] .ant-zoom-appear`)
-    .waitFor({ state: 'detached' });
+  const dialog = page.locator(`[data-testid="action-modal"][data-action="${action}"]`);
+  await dialogOpened(dialog);
+  const modal = dialog.locator('.ant-modal');
   if (note !== undefined) await page.getByTestId('action-note').fill(note);
   await page.getByTestId('action-ok').click();
   await modal.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Waits until a dialog has finished opening: a click or a keystroke during its opening
+ * animation can be lost on a busy machine.
+ */
+async function dialogOpened(dialog: Locator): Promise<void> {
+  await dialog.locator('.ant-modal').waitFor();
+  await dialog.locator('.ant-zoom-appear').waitFor({ state: 'detached' });
 }
 
 /** Opens the request numbered `number` from a queue tab of 共享申请. */
@@ -335,9 +341,7 @@ describe('sharing requests', () => {
       await openFromQueue(page, 'todo', number);
       await statusIs(page, 'provider_review');
       await page.getByTestId('request-action-approve').click();
-      await page
-        .locator('[data-testid="action-modal"][data-action="approve"] .ant-modal')
-        .waitFor();
+      await dialogOpened(page.locator('[data-testid="action-modal"][data-action="approve"]'));
       // Both fields asked are ticked; keep them, bring the end date forward.
       assert.ok(await page.getByTestId('approve-field-id_number').isChecked());
       assert.ok(await page.getByTestId('approve-field-category').isChecked());
@@ -433,7 +437,7 @@ describe('sharing requests', () => {
       await statusIs(page, 'provider_review');
       // A refusal needs its reason.
       await page.getByTestId('request-action-refuse').click();
-      await page.locator('[data-testid="action-modal"][data-action="refuse"] .ant-modal').waitFor();
+      await dialogOpened(page.locator('[data-testid="action-modal"][data-action="refuse"]'));
       await page.getByTestId('action-ok').click();
       await page.getByText('请填写理由').waitFor();
       await page.getByTestId('action-note').fill(reason);
@@ -484,9 +488,7 @@ describe('sharing requests', () => {
       await loginAs(page, PLATFORM);
       await openFromQueue(page, 'todo', request.number);
       await page.getByTestId('request-action-resolve').click();
-      await page
-        .locator('[data-testid="action-modal"][data-action="resolve"] .ant-modal')
-        .waitFor();
+      await dialogOpened(page.locator('[data-testid="action-modal"][data-action="resolve"]'));
       await page.getByTestId('action-note').fill('经协调，请提供方按共享条件重新审批');
       await page.getByTestId('action-ok').click();
       await page.getByText('请选择协调结果').waitFor();
@@ -505,9 +507,7 @@ describe('sharing requests', () => {
       await loginAs(page, APPROVER);
       await openFromQueue(page, 'todo', request.number);
       await page.getByTestId('request-action-approve').click();
-      await page
-        .locator('[data-testid="action-modal"][data-action="approve"] .ant-modal')
-        .waitFor();
+      await dialogOpened(page.locator('[data-testid="action-modal"][data-action="approve"]'));
       await page.getByTestId('approve-field-registered_on').uncheck();
       await page.getByTestId('action-ok').click();
       await statusIs(page, 'authorized');
@@ -620,7 +620,7 @@ describe('sharing requests', () => {
       await act(page, 'deliver');
       await statusIs(page, 'granted');
       await page.getByTestId('grant-revoke').click();
-      await page.getByTestId('revoke-modal').locator('.ant-modal').waitFor();
+      await dialogOpened(page.getByTestId('revoke-modal'));
       await page.getByTestId('revoke-input').fill('申请单位已撤销该培训项目，不再需要使用');
       await page.getByTestId('revoke-ok').click();
       await page.locator('[data-testid="grant-status"][data-status="revoked"]').waitFor();
@@ -645,7 +645,7 @@ describe('sharing requests', () => {
       await page.goto(`/sharing/requests/${demoGrant.requestId}`);
       await statusIs(page, 'granted');
       await page.getByTestId('error-report-create').click();
-      await page.getByTestId('error-report-modal').locator('.ant-modal').waitFor();
+      await dialogOpened(page.getByTestId('error-report-modal'));
       await page
         .getByTestId('error-report-description')
         .fill('两名优抚对象的优抚类别与退役军人事务部门登记不一致');
@@ -670,7 +670,7 @@ describe('sharing requests', () => {
       await page.goto(`/sharing/requests/${demoGrant.requestId}`);
       const open = rowsOf(page, 'error-reports').filter({ hasText: '优抚类别与退役军人' });
       await open.getByTestId('error-report-answer-button').click();
-      await page.getByTestId('answer-modal').locator('.ant-modal').waitFor();
+      await dialogOpened(page.getByTestId('answer-modal'));
       await page.getByTestId('answer-input').fill('已核实并更正两条记录的优抚类别，次日同步');
       await page.getByTestId('answer-ok').click();
       await open.getByTestId('error-report-answer').waitFor();

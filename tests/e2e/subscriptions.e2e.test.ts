@@ -222,11 +222,15 @@ test('[EXC-04] the consumer subscribes on the request page, sees pending and fai
     await page.getByTestId('subscription-create').click();
     await page.getByTestId('subscription-url').fill('ftp://不是网址');
     await page.getByTestId('subscription-label').fill('人社业务系统生产环境');
+    // A click during a dialog's opening animation can be lost on a busy machine.
+    await page.locator('.ant-zoom-appear').waitFor({ state: 'detached' });
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
     await page.getByText('请填写完整的网址').waitFor();
     await page.getByTestId('subscription-url').fill(receiver.url);
     await page.getByTestId('subscription-signature-sm2').click();
     await screenshot(page, 'subscriptions-create');
+    // A click during a dialog's opening animation can be lost on a busy machine.
+    await page.locator('.ant-zoom-appear').waitFor({ state: 'detached' });
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
 
     // The secret is shown once.
