@@ -41,22 +41,31 @@ const stars = (n: number) => '*'.repeat(Math.max(0, n));
 export function maskValue(value: unknown, rule: MaskRule): unknown {
   if (value === null || value === undefined) return null;
   if (rule === 'full') return hiddenValue;
-  const chars = Array.from(typeof value === 'string' ? value : JSON.stringify(value));
-  const n = chars.length;
-  const keep = (head: number, tail: number) =>
-    n > head + tail
-      ? chars.slice(0, head).join('') + stars(n - head - tail) + chars.slice(n - tail).join('')
-      : stars(n);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  // Batch copies mask millions of values: plain ASCII (ID and phone numbers) is cut as it
+  // is; anything else is split into code points first.
+  const chars: string | string[] = /^[\x20-\x7e]*$/.test(text) ? text : Array.from(text);
   switch (rule) {
     case 'id_6_4':
-      return keep(6, 4);
+      return keepEnds(chars, 6, 4);
     case 'name_first':
-      return n <= 1 ? stars(n) : chars[0] + stars(n - 1);
+      return chars.length <= 1 ? stars(chars.length) : chars[0]! + stars(chars.length - 1);
     case 'phone_3_4':
-      return keep(3, 4);
+      return keepEnds(chars, 3, 4);
     case 'keep_last_4':
-      return keep(0, 4);
+      return keepEnds(chars, 0, 4);
   }
+}
+
+/** The first `head` and last `tail` characters, stars between (all stars when too short). */
+function keepEnds(chars: string | string[], head: number, tail: number): string {
+  const n = chars.length;
+  if (n <= head + tail) return stars(n);
+  return slice(chars, 0, head) + stars(n - head - tail) + slice(chars, n - tail, n);
+}
+
+function slice(chars: string | string[], from: number, to: number): string {
+  return typeof chars === 'string' ? chars.slice(from, to) : chars.slice(from, to).join('');
 }
 
 /** The rule a sensitive item gets unless the provider decides otherwise. */

@@ -1214,7 +1214,12 @@ export function createExchangeService(
             let text = '';
             for (const row of page) {
               if (format === 'csv') {
-                text += `${fields.map((f) => csvCell(value(f, row[f]))).join(',')}\r\n`;
+                let line = '';
+                for (let i = 0; i < fields.length; i++) {
+                  const f = fields[i]!;
+                  line += i === 0 ? csvCell(value(f, row[f])) : `,${csvCell(value(f, row[f]))}`;
+                }
+                text += `${line}\r\n`;
               } else {
                 const record: Record<string, unknown> = {};
                 for (const f of fields) record[f] = value(f, row[f]) ?? null;
@@ -1443,10 +1448,14 @@ export function createExchangeService(
 /** A CSV cell; text a spreadsheet would run as a formula is kept as text. */
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   let text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === 'string' && formulaStart.has(text.charCodeAt(0))) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
+
+/** = + - @ tab CR: a cell starting with one is prefixed with ' so spreadsheets show it as text. */
+const formulaStart = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d]);
 
 /** A claimed value against the stored one, compared as the item's type normalises them. */
 function sameValue(
