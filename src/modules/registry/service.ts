@@ -558,6 +558,62 @@ export function createRegistryService(ctx: AppContext, deps: RegistryDeps) {
     approvalRef,
   });
 
+  /**
+   * A new record as a draft with the next record number of its county, its first version
+   * and its `enter` action; used by form entry and by imports.
+   */
+  async function insertDraftRecord(
+    tx: Tx,
+    cols: ReturnType<typeof columnsOf>,
+    user: SessionUser,
+    at: string,
+    options: {
+      historical?: boolean;
+      how: ReturnType<typeof meta>;
+      detail?: Record<string, unknown>;
+    },
+  ): Promise<RecordRow> {
+    const seq = await nextCounter(tx, `record:${cols.county_code}`);
+    const row: RecordRow = {
+      id: uuidv7(),
+      version: 1,
+      record_no: `YF${cols.county_code}${String(seq).padStart(7, '0')}`,
+      status: 'draft',
+      ...cols,
+      id_number_key: cols.id_number,
+      id_verified_by: null,
+      id_verified_note: null,
+      id_verified_by_user: null,
+      id_verified_by_user_name: null,
+      id_verified_at: null,
+      certificate_no: null,
+      certificate_issued_at: null,
+      materials_complete: 0,
+      open_problems: 0,
+      open_request_id: null,
+      open_request_kind: null,
+      open_request_status: null,
+      historical: options.historical ? 1 : 0,
+      unit_id: user.unitId,
+      created_by: user.id,
+      created_at: at,
+      updated_at: at,
+      approved_at: null,
+    };
+    await insertVersioned(tx, 'registry_records', { ...row, version: 1 }, options.how);
+    await logAction(tx, {
+      recordId: row.id,
+      requestId: null,
+      action: 'enter',
+      from: null,
+      to: 'draft',
+      actor: actorOf(user),
+      at,
+      ...(options.detail ? { detail: options.detail } : {}),
+    });
+    return row;
+  }
+
   // ---- loading ----
 
   async function loadRecord(t: Q, id: string): Promise<RecordRow> {
@@ -2416,47 +2472,8 @@ export function createRegistryService(ctx: AppContext, deps: RegistryDeps) {
         const cols = columnsOf(input);
         await assertNoDuplicateId(tx, cols.id_number, null);
         const at = now();
-        const seq = await nextCounter(tx, `record:${cols.county_code}`);
-        const row: RecordRow = {
-          id: uuidv7(),
-          version: 1,
-          record_no: `YF${cols.county_code}${String(seq).padStart(7, '0')}`,
-          status: 'draft',
-          ...cols,
-          id_number_key: cols.id_number,
-          id_verified_by: null,
-          id_verified_note: null,
-          id_verified_by_user: null,
-          id_verified_by_user_name: null,
-          id_verified_at: null,
-          certificate_no: null,
-          certificate_issued_at: null,
-          materials_complete: 0,
-          open_problems: 0,
-          open_request_id: null,
-          open_request_kind: null,
-          open_request_status: null,
-          historical: 0,
-          unit_id: user.unitId,
-          created_by: user.id,
-          created_at: at,
-          updated_at: at,
-          approved_at: null,
-        };
-        await insertVersioned(
-          tx,
-          'registry_records',
-          { ...row, version: 1 },
-          meta(user, at, 'form', '录入'),
-        );
-        await logAction(tx, {
-          recordId: row.id,
-          requestId: null,
-          action: 'enter',
-          from: null,
-          to: 'draft',
-          actor: actorOf(user),
-          at,
+        const row = await insertDraftRecord(tx, cols, user, at, {
+          how: meta(user, at, 'form', '录入'),
         });
         await insertRequest(tx, row, 'register', null, null, user, at);
         await flagSuspects(tx, row, at);
@@ -3625,47 +3642,9 @@ export function createRegistryService(ctx: AppContext, deps: RegistryDeps) {
         const recordIds: string[] = [];
         for (const p of parsed) {
           const cols = columnsOf(p.fields);
-          const seq = await nextCounter(tx, `record:${cols.county_code}`);
-          const row: RecordRow = {
-            id: uuidv7(),
-            version: 1,
-            record_no: `YF${cols.county_code}${String(seq).padStart(7, '0')}`,
-            status: 'draft',
-            ...cols,
-            id_number_key: cols.id_number,
-            id_verified_by: null,
-            id_verified_note: null,
-            id_verified_by_user: null,
-            id_verified_by_user_name: null,
-            id_verified_at: null,
-            certificate_no: null,
-            certificate_issued_at: null,
-            materials_complete: 0,
-            open_problems: 0,
-            open_request_id: null,
-            open_request_kind: null,
-            open_request_status: null,
-            historical: options.mode === 'historical' ? 1 : 0,
-            unit_id: user.unitId,
-            created_by: user.id,
-            created_at: at,
-            updated_at: at,
-            approved_at: null,
-          };
-          await insertVersioned(
-            tx,
-            'registry_records',
-            { ...row, version: 1 },
-            meta(user, at, 'import', `导入：${options.fileName} 第 ${p.row.rowNumber} 行`),
-          );
-          await logAction(tx, {
-            recordId: row.id,
-            requestId: null,
-            action: 'enter',
-            from: null,
-            to: 'draft',
-            actor: actorOf(user),
-            at,
+          const row = await insertDraftRecord(tx, cols, user, at, {
+            historical: options.mode === 'historical',
+            how: meta(user, at, 'import', `导入：${options.fileName} 第 ${p.row.rowNumber} 行`),
             detail: { fileName: options.fileName, rowNumber: p.row.rowNumber },
           });
           if (options.mode === 'draft') {
