@@ -33,7 +33,7 @@ program
     const rt = openRuntime();
     if (opts.migrate) await prepareDatabase(rt);
     await assertSchemaCurrent(rt);
-    const app = await buildApp(rt.ctx);
+    const app = await buildApp(rt.ctx, { services: rt.services });
     // Deadline supervision (SHR-06): notify due-soon and overdue steps every 10 minutes.
     const sweep = () =>
       rt.services.sharing

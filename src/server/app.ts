@@ -138,6 +138,11 @@ function knownDivisionCode(code: string): boolean {
 export interface BuildOptions {
   /** Where JSON log lines go (standard output when absent). */
   logStream?: { write(line: string): void };
+  /**
+   * Services already built for this context (`mzhub serve` shares its own with the app, so
+   * background work and requests use one set of caches, counters and listeners).
+   */
+  services?: Services;
 }
 
 export async function buildApp(
@@ -167,7 +172,7 @@ export async function buildApp(
     reply.header('x-request-id', request.id);
   });
 
-  const services = createServices(ctx);
+  const services = options.services ?? createServices(ctx);
 
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
